@@ -1,0 +1,3 @@
+export * from './process.js';
+export * from './nats.js';
+export * from './s3.js';
