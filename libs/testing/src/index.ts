@@ -8,3 +8,4 @@ export * from './git-ssh.js';
 export * from './helm-chart.js';
 export * from './helm-repo.js';
 export * from './http-server.js';
+export * from './testenv.js';
