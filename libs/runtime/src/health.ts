@@ -17,6 +17,8 @@ export interface HealthServer {
   /** Actual bound addresses (useful when port 0 was asked for). */
   readonly healthUrl: string;
   readonly metricsUrl: string;
+  /** /readyz answers 503 from now on, so traffic moves away before work drains. */
+  markShuttingDown(): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,9 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     addReadinessCheck: (name, check) => checks.set(name, check),
     healthUrl,
     metricsUrl,
+    markShuttingDown: () => {
+      closing = true;
+    },
     close: async () => {
       closing = true;
       await health.close();

@@ -9,3 +9,5 @@ export * from './helm-chart.js';
 export * from './helm-repo.js';
 export * from './http-server.js';
 export * from './testenv.js';
+export * from './service-process.js';
+export * from './service-contract.js';

@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { selectControllers, UsageError } from './run-command.js';

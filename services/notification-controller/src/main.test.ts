@@ -1,0 +1,4 @@
+import { fileURLToPath } from 'node:url';
+import { describeServiceProcess } from '@flotilla/testing';
+
+describeServiceProcess('notification-controller', fileURLToPath(new URL('../dist/main.js', import.meta.url)));
