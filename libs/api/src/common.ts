@@ -15,7 +15,11 @@ import {
 
 /** Go duration as Flux's CRDs accept it for intervals. */
 export const Duration = (description?: string, options: { default?: string } = {}) =>
-  Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', ...(description ? { description } : {}), ...options });
+  Type.String({
+    pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+    ...(description ? { description } : {}),
+    ...options,
+  });
 
 /** Go duration without hours, as source `timeout` fields accept it. */
 export const TimeoutDuration = (description?: string) =>

@@ -18,6 +18,8 @@ export interface NatsServerOptions {
   password?: string;
   /** Require this token (exclusive with user/password). */
   token?: string;
+  /** Require NKey authentication with one of these user public keys (`U...`; exclusive with the above). */
+  nkeys?: string[];
   /** JetStream max file storage, e.g. '1G'. */
   maxFileStore?: string;
 }
@@ -46,6 +48,9 @@ function natsConfig(port: number, storeDir: string, options: NatsServerOptions):
     lines.push(`authorization { user: "${options.user}", password: "${options.password ?? ''}" }`);
   } else if (options.token) {
     lines.push(`authorization { token: "${options.token}" }`);
+  } else if (options.nkeys?.length) {
+    const users = options.nkeys.map((nkey) => `{ nkey: "${nkey}" }`).join(', ');
+    lines.push(`authorization { users: [ ${users} ] }`);
   }
   return lines.join('\n') + '\n';
 }
@@ -79,7 +84,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     ? ` user=${options.user} password=${options.password ?? ''}`
     : options.token
       ? ` token=${options.token}`
-      : '';
+      : options.nkeys?.length
+        ? ` nkeys=${options.nkeys.join(',')}`
+        : '';
   return {
     url: `nats://${LOOPBACK}:${port}`,
     port,
