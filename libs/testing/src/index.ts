@@ -11,3 +11,4 @@ export * from './http-server.js';
 export * from './testenv.js';
 export * from './service-process.js';
 export * from './service-contract.js';
+export * from './kube-api/index.js';
