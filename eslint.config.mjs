@@ -25,6 +25,8 @@ export default tseslint.config(
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The CLI runs the API-server double as the sandbox cluster of `npm start`.
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:testing'] },
           ],
         },
       ],

@@ -1,5 +1,7 @@
 // `flotilla run [controller…] [flags]`: every controller (or the named ones) in one process.
+import { resolve } from 'node:path';
 import { CONTROLLER_NAMES, runControllers, type ControllerName } from '@flotilla/runtime';
+import { startSandboxCluster } from './sandbox.js';
 
 export class UsageError extends Error {
   readonly code = 'FLOTILLA_USAGE';
@@ -21,8 +23,21 @@ export function selectControllers(args: readonly string[]): {
   return { controllers: names.length > 0 ? (names as ControllerName[]) : [...CONTROLLER_NAMES], flags };
 }
 
+/** True when the user named a cluster; otherwise `run` brings up the sandbox cluster. */
+export function clusterGiven(flags: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.KUBECONFIG) || flags.some((flag) => flag.startsWith('--kubeconfig'));
+}
+
 export async function runCommand(args: readonly string[]): Promise<void> {
   const { controllers, flags } = selectControllers(args);
+  if (!args.includes('--help') && !clusterGiven(flags, process.env)) {
+    const sandbox = await startSandboxCluster({ kubeconfigPath: resolve('.flotilla', 'kubeconfig') });
+    // Controllers and kubectl both find the sandbox through KUBECONFIG.
+    process.env.KUBECONFIG = sandbox.kubeconfigPath;
+    console.error(
+      `sandbox cluster at ${sandbox.server.url}; kubectl: export KUBECONFIG=${sandbox.kubeconfigPath}`,
+    );
+  }
   await runControllers(
     controllers.map((name) => ({ name })),
     flags,
