@@ -4,7 +4,7 @@ import { CONTROLLER_NAMES, runControllers, type ControllerName } from '@flotilla
 import { startSandboxCluster } from './sandbox.js';
 
 export class UsageError extends Error {
-  readonly code = 'FLOTILLA_USAGE';
+  readonly code = 'CLI_USAGE';
 }
 
 /** Splits positional controller names from flags; no names means all six. */

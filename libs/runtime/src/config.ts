@@ -24,7 +24,7 @@ export type OptionTable = Record<string, OptionSpec>;
 export type ConfigValues<T extends OptionTable> = { [K in keyof T]: T[K]['default'] };
 
 export class ConfigError extends Error {
-  readonly code = 'FLOTILLA_CONFIG_INVALID';
+  readonly code = 'CONFIG_INVALID';
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
@@ -77,19 +77,22 @@ export function parseAddress(text: string): ListenAddress {
   return { host: host === '' ? '0.0.0.0' : host, port };
 }
 
+function parseInteger(option: OptionSpec, raw: string): number {
+  if (!/^-?[0-9]+$/.test(raw.trim())) throw new Error(`not an integer: '${raw}'`);
+  const value = Number(raw);
+  if (option.min !== undefined && value < option.min)
+    throw new Error(`must be ≥ ${option.min}, got ${value}`);
+  if (option.max !== undefined && value > option.max)
+    throw new Error(`must be ≤ ${option.max}, got ${value}`);
+  return value;
+}
+
 function parseValue(option: OptionSpec, raw: string): unknown {
   switch (option.type) {
     case 'string':
       return raw;
-    case 'integer': {
-      if (!/^-?[0-9]+$/.test(raw.trim())) throw new Error(`not an integer: '${raw}'`);
-      const value = Number(raw);
-      if (option.min !== undefined && value < option.min)
-        throw new Error(`must be ≥ ${option.min}, got ${value}`);
-      if (option.max !== undefined && value > option.max)
-        throw new Error(`must be ≤ ${option.max}, got ${value}`);
-      return value;
-    }
+    case 'integer':
+      return parseInteger(option, raw);
     case 'boolean':
       if (/^(true|1|yes|on)$/i.test(raw)) return true;
       if (/^(false|0|no|off)$/i.test(raw)) return false;

@@ -15,10 +15,16 @@ import {
   type ArtifactStore,
 } from '@flotilla/artifacts';
 import type { Registry } from 'prom-client';
-import { ConfigError, describeOptions, loadConfig, type OptionTable } from './config.js';
+import { ConfigError, describeOptions, loadConfig, type ConfigValues, type OptionTable } from './config.js';
 import { createMetricsRegistry, startHealthServer, type HealthServer } from './health.js';
+import { KubeClient } from './kube/client.js';
+import { KubeConfigError } from './kube/errors.js';
+import { loadKubeConfig } from './kube/kubeconfig.js';
+import { SharedInformers } from './kube/shared-informers.js';
 import { Lifecycle } from './lifecycle.js';
 import { createLogger, type LogEncoding, type Logger, type LogLevel } from './logger.js';
+import { runtimeMetrics } from './metrics/runtime-metrics.js';
+import type { ControllerSettings } from './reconcile/controller.js';
 
 export const CONTROLLER_NAMES = [
   'source-controller',
@@ -65,7 +71,93 @@ export const HOST_OPTIONS = {
     default: 600_000,
     description: 'How long SIGTERM waits for in-flight work before the process exits anyway.',
   },
+  kubeconfig: {
+    flag: 'kubeconfig',
+    type: 'string',
+    default: '',
+    description:
+      'Kubeconfig file; empty: $KUBECONFIG, then the in-cluster service account, then ~/.kube/config.',
+  },
+  kubeApiQps: {
+    flag: 'kube-api-qps',
+    type: 'integer',
+    min: 0,
+    default: 50,
+    description: 'Requests per second to the Kubernetes API (0: unlimited).',
+  },
+  kubeApiBurst: {
+    flag: 'kube-api-burst',
+    type: 'integer',
+    min: 1,
+    default: 300,
+    description: 'Requests allowed in a burst above --kube-api-qps.',
+  },
+  concurrent: {
+    flag: 'concurrent',
+    type: 'integer',
+    min: 1,
+    default: 4,
+    description: 'Objects of one kind reconciled in parallel.',
+  },
+  watchAllNamespaces: {
+    flag: 'watch-all-namespaces',
+    type: 'boolean',
+    default: true,
+    description: 'Watch every namespace; false: only $RUNTIME_NAMESPACE.',
+  },
+  watchLabelSelector: {
+    flag: 'watch-label-selector',
+    type: 'string',
+    default: '',
+    description:
+      'Only reconcile objects matching this label selector (sharding, e.g. sharding.fluxcd.io/key=shard1).',
+  },
+  minRetryDelay: {
+    flag: 'min-retry-delay',
+    type: 'duration',
+    default: 750,
+    description: 'First retry delay after a failed reconcile (doubles per failure).',
+  },
+  maxRetryDelay: {
+    flag: 'max-retry-delay',
+    type: 'duration',
+    default: 900_000,
+    description: 'Longest retry delay after failed reconciles.',
+  },
+  intervalJitterPercentage: {
+    flag: 'interval-jitter-percentage',
+    type: 'integer',
+    min: 0,
+    max: 99,
+    default: 5,
+    description: 'Random ± percentage applied to spec.interval requeues.',
+  },
+  requeueDependency: {
+    flag: 'requeue-dependency',
+    type: 'duration',
+    default: 30_000,
+    description: 'Retry period while a dependency or source is not ready.',
+  },
 } satisfies OptionTable;
+
+export type HostConfig = ConfigValues<typeof HOST_OPTIONS>;
+
+/** The controller flags of a host configuration, as the reconcile runtime takes them. */
+export function controllerSettingsOf(
+  config: HostConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): ControllerSettings {
+  return {
+    concurrent: config.concurrent,
+    minRetryDelayMs: config.minRetryDelay,
+    maxRetryDelayMs: config.maxRetryDelay,
+    intervalJitterPercentage: config.intervalJitterPercentage,
+    requeueDependencyMs: config.requeueDependency,
+    watchLabelSelector: config.watchLabelSelector,
+    watchNamespace: config.watchAllNamespaces ? undefined : (env.RUNTIME_NAMESPACE ?? 'flux-system'),
+    gracefulShutdownTimeoutMs: config.gracefulShutdownTimeout,
+  };
+}
 
 export interface ControllerContext {
   readonly name: ControllerName;
@@ -76,6 +168,16 @@ export interface ControllerContext {
   readonly health: HealthServer;
   /** Register cleanup; runs on SIGTERM before the bus and store close. */
   onShutdown(name: string, run: () => Promise<void> | void): void;
+  /**
+   * Kubernetes client of this controller (field manager = its name), from --kubeconfig,
+   * $KUBECONFIG, the in-cluster service account or ~/.kube/config; created on first use and
+   * throwing KubeConfigError when there is none.
+   */
+  readonly kube: KubeClient;
+  /** Informer caches shared by the controllers of this process; created on first use. */
+  readonly informers: SharedInformers;
+  /** Controller flags: concurrency, retry delays, interval jitter, shard selector. */
+  readonly settings: ControllerSettings;
 }
 
 export interface ControllerDefinition {
@@ -110,6 +212,51 @@ async function openBus(env: NodeJS.ProcessEnv, logger: Logger, registry: Registr
   return createNatsBus(loadBusConfigFromEnv(env), { logger, registry, waitForConnection: false });
 }
 
+interface KubeAccessOptions {
+  config: HostConfig;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  metrics: Registry;
+  lifecycle: Lifecycle;
+}
+
+/** Kubernetes clients and informers, made on first use so hosts without Kubernetes still start. */
+function kubeAccess(options: KubeAccessOptions) {
+  let loaded: ReturnType<typeof loadKubeConfig> | undefined;
+  let informers: SharedInformers | undefined;
+  const clients = new Map<string, KubeClient>();
+  const client = (userAgentProduct: string): KubeClient => {
+    let existing = clients.get(userAgentProduct);
+    if (existing) return existing;
+    loaded ??= loadKubeConfig({ path: options.config.kubeconfig || undefined, env: options.env });
+    existing = KubeClient.create({
+      kubeConfig: loaded.kubeConfig,
+      qps: options.config.kubeApiQps,
+      burst: options.config.kubeApiBurst,
+      userAgent: `${userAgentProduct}/0.1.0 (flotilla)`,
+      metrics: runtimeMetrics(options.metrics),
+    });
+    clients.set(userAgentProduct, existing);
+    const created = existing;
+    options.lifecycle.onShutdown(`kube client ${userAgentProduct}`, () => created.close());
+    return created;
+  };
+  return {
+    client,
+    informers: (): SharedInformers => {
+      if (!informers) {
+        const shared = new SharedInformers({
+          client: client('flotilla'),
+          logger: options.logger.child({ logger: 'informers' }),
+        });
+        options.lifecycle.onShutdown('informers', () => shared.stopAll());
+        informers = shared;
+      }
+      return informers;
+    },
+  };
+}
+
 /** Starts shared services, then each controller; throws ConfigError on bad configuration. */
 export async function startControllerHost(
   definitions: readonly ControllerDefinition[],
@@ -119,12 +266,15 @@ export async function startControllerHost(
   const config = loadConfig(HOST_OPTIONS, options.argv ?? [], env);
   const storeConfig = readArtifactStoreConfig(env, { cwd: options.cwd });
   const processName = definitions.length === 1 ? (definitions[0]?.name ?? 'flotilla') : 'flotilla';
-  const logger = createLogger({
-    name: processName,
-    level: config.logLevel,
-    encoding: config.logEncoding,
-    destination: options.logDestination,
-  });
+  // One pino instance per name: a child binding would repeat the `logger` key in each line.
+  const loggerFor = (name: string) =>
+    createLogger({
+      name,
+      level: config.logLevel,
+      encoding: config.logEncoding,
+      destination: options.logDestination,
+    });
+  const logger = loggerFor(processName);
   const lifecycle = new Lifecycle(logger, config.gracefulShutdownTimeout);
   const metrics = createMetricsRegistry();
   const health = await startHealthServer({
@@ -142,15 +292,24 @@ export async function startControllerHost(
     );
     const bus = await openBus(env, logger, metrics);
     lifecycle.onShutdown('event bus', () => bus.close());
+    const kube = kubeAccess({ config, env, logger, metrics, lifecycle });
+    const settings = controllerSettingsOf(config, env);
     for (const definition of definitions) {
       const context: ControllerContext = {
         name: definition.name,
-        logger: logger.child({ controller: definition.name }),
+        logger: definitions.length === 1 ? logger : loggerFor(definition.name),
         metrics,
         bus,
         artifacts,
         health,
         onShutdown: (name, run) => lifecycle.onShutdown(`${definition.name}: ${name}`, run),
+        get kube() {
+          return kube.client(definition.name);
+        },
+        get informers() {
+          return kube.informers();
+        },
+        settings,
       };
       await definition.start?.(context);
     }
@@ -197,7 +356,8 @@ export async function runControllers(
     if (
       error instanceof ConfigError ||
       error instanceof BusConfigError ||
-      error instanceof ArtifactConfigError
+      error instanceof ArtifactConfigError ||
+      error instanceof KubeConfigError
     ) {
       console.error((error as Error).message);
       process.exit(2);
