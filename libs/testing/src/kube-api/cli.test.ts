@@ -40,6 +40,21 @@ describe('kube-api CLI', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
+  it('--allow-anonymous serves requests without credentials (client-go sends none to http://)', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+    const running = main(['--port', String(port), '--allow-anonymous'], {
+      log: (l) => lines.push(l),
+      stopSignal,
+    });
+    await eventually(() => lines.length > 0, 5000, 'listening line');
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/default`)).status).toBe(200);
+    stop();
+    expect(await running).toBe(0);
+  });
+
   it('rejects bad arguments with exit code 2 and usage', async () => {
     const lines: string[] = [];
     expect(await main(['--port', 'abc'], { log: (l) => lines.push(l) })).toBe(2);

@@ -1,5 +1,6 @@
 // Standalone entry: `npm run -s kube-api -- --port N [--kubeconfig FILE] [--kubelet] [--rbac]` runs
-// the double in the foreground until SIGINT/SIGTERM.
+// the double in the foreground until SIGINT/SIGTERM. `--allow-anonymous` is for kubectl and flux:
+// client-go sends no credentials to http:// servers, so without it they only ever get 401.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ export interface CliIo {
   stopSignal?: Promise<void>;
 }
 
-const USAGE = `usage: kube-api [--port N] [--kubeconfig FILE] [--token TOKEN] [--kubelet] [--rbac] [--no-gc]`;
+const USAGE = `usage: kube-api [--port N] [--kubeconfig FILE] [--token TOKEN] [--allow-anonymous] [--kubelet] [--rbac] [--no-gc]`;
 
 function signalled(): Promise<void> {
   return new Promise((resolve) => {
@@ -33,6 +34,7 @@ export async function main(
         port: { type: 'string', default: '0' },
         kubeconfig: { type: 'string' },
         token: { type: 'string' },
+        'allow-anonymous': { type: 'boolean', default: false },
         kubelet: { type: 'boolean', default: false },
         rbac: { type: 'boolean', default: false },
         'no-gc': { type: 'boolean', default: false },
@@ -56,6 +58,7 @@ export async function main(
   const server: KubeApiServer = await startKubeApi({
     port,
     ...(values.token ? { token: values.token } : {}),
+    allowAnonymous: values['allow-anonymous'],
     kubelet: values.kubelet,
     authorization: values.rbac ? 'RBAC' : 'AlwaysAllow',
     garbageCollection: !values['no-gc'],

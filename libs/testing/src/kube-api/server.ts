@@ -106,6 +106,9 @@ export class KubeApiServer {
     });
     this.kubelet = new KubeletSimulator(this.core, (e) => this.controllerErrors.push(e));
     this.bootstrap();
+    // History starts after the bootstrap objects, as a real server's watch cache starts at its
+    // initial list: a watch from an earlier resourceVersion (e.g. "1") gets 410 Expired.
+    this.core.db.compact();
   }
 
   private makeAuthorizer(): Authorizer {
