@@ -13,7 +13,8 @@ function run(command, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund']);
+if (!existsSync(join(root, 'node_modules', '.package-lock.json')))
+  run('npm', ['ci', '--no-audit', '--no-fund']);
 // Nx caches builds, so this is quick when nothing changed.
 run('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static']);
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDuration, readArtifactStoreConfig } from './config.js';
+import { readArtifactStoreConfig } from './config.js';
 import { ArtifactConfigError } from './errors.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -159,16 +159,5 @@ describe('readArtifactStoreConfig', () => {
     expect(() => readArtifactStoreConfig({ FLOTILLA_ARTIFACTS_BACKEND: 's3' })).toThrow(
       /invalid artifact store configuration:\n {2}- FLOTILLA_S3_BUCKET is required/,
     );
-  });
-});
-
-describe('parseDuration', () => {
-  it('parses Go-style durations and rejects anything else', () => {
-    expect(parseDuration('500ms')).toBe(500);
-    expect(parseDuration('90s')).toBe(90_000);
-    expect(parseDuration('1m')).toBe(60_000);
-    expect(parseDuration('1h30m')).toBe(5_400_000);
-    expect(parseDuration('1.5s')).toBe(1_500);
-    for (const text of ['', '60', '1d', 'm', '1 m', '-1s']) expect(parseDuration(text), text).toBeUndefined();
   });
 });

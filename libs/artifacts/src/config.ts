@@ -1,7 +1,7 @@
 // Artifact store configuration, and reading it from FLOTILLA_* environment variables with every
 // problem reported at once.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { EnvReader, describeInvalidEnvValue, type Env, type InvalidEnvValue } from '@flotilla/config';
 import { ArtifactConfigError } from './errors.js';
 
 export interface ArtifactGcDefaults {
@@ -54,14 +54,14 @@ export const DEFAULT_S3_REGION = 'us-east-1';
  * Throws ArtifactConfigError listing every problem found.
  */
 export function readArtifactStoreConfig(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env = process.env,
   options: { cwd?: string } = {},
 ): ArtifactStoreConfig {
-  const vars = new EnvReader(env);
+  const vars = new EnvReader(env, describeInvalidValue);
   const backend = vars.string('FLOTILLA_ARTIFACTS_BACKEND') ?? 'fs';
   const gc: ArtifactGcDefaults = {
-    keep: vars.integer('FLOTILLA_ARTIFACTS_GC_KEEP', DEFAULT_GC.keep, 1),
-    ttlMs: vars.duration('FLOTILLA_ARTIFACTS_GC_TTL', DEFAULT_GC.ttlMs),
+    keep: vars.integer('FLOTILLA_ARTIFACTS_GC_KEEP', { min: 1 }) ?? DEFAULT_GC.keep,
+    ttlMs: vars.duration('FLOTILLA_ARTIFACTS_GC_TTL') ?? DEFAULT_GC.ttlMs,
   };
   let config: ArtifactStoreConfig | undefined;
   if (backend === 'fs') {
@@ -90,19 +90,19 @@ function readS3Config(vars: EnvReader, gc: ArtifactGcDefaults): S3ArtifactStoreC
       'FLOTILLA_S3_ACCESS_KEY_ID and FLOTILLA_S3_SECRET_ACCESS_KEY must be set together (or both left unset)',
     );
   }
-  const partSizeMiB = vars.integer('FLOTILLA_S3_PART_SIZE_MIB', 8, 5);
+  const partSizeMiB = vars.integer('FLOTILLA_S3_PART_SIZE_MIB', { min: 5 }) ?? 8;
   return {
     backend: 's3',
     endpoint,
     region: vars.string('FLOTILLA_S3_REGION') ?? DEFAULT_S3_REGION,
     bucket: bucket ?? '',
     // Custom endpoints (MinIO, s3rver, Ceph) usually need path-style addressing.
-    forcePathStyle: vars.boolean('FLOTILLA_S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    forcePathStyle: vars.boolean('FLOTILLA_S3_FORCE_PATH_STYLE') ?? endpoint !== undefined,
     credentials:
       accessKeyId !== undefined && secretAccessKey !== undefined
         ? { accessKeyId, secretAccessKey }
         : undefined,
-    createBucket: vars.boolean('FLOTILLA_S3_CREATE_BUCKET', false),
+    createBucket: vars.boolean('FLOTILLA_S3_CREATE_BUCKET') ?? false,
     prefix: normalisePrefix(vars, vars.string('FLOTILLA_S3_PREFIX') ?? ''),
     partSizeBytes: partSizeMiB * 1024 * 1024,
     gc,
@@ -118,76 +118,17 @@ function normalisePrefix(vars: EnvReader, prefix: string): string {
   return `${trimmed}/`;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** Go-style durations as Flux flags take them: '90s', '1m', '1h30m', '500ms'. */
-export function parseDuration(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    total += Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? ''] ?? Number.NaN);
-  }
-  return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-
-class EnvReader {
-  readonly problems: string[] = [];
-
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
-
-  problem(message: string): void {
-    this.problems.push(message);
-  }
-
-  /** The trimmed value, or undefined when unset or blank. */
-  string(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const value = this.string(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (value === 'true' || value === '1') return true;
-    if (value === 'false' || value === '0') return false;
-    this.problem(`${name} must be true, false, 1 or 0, got '${value}'`);
-    return fallback;
-  }
-
-  integer(name: string, fallback: number, min: number): number {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (Number.isSafeInteger(parsed) && parsed >= min) return parsed;
-    this.problem(`${name} must be an integer >= ${min}, got '${value}'`);
-    return fallback;
-  }
-
-  duration(name: string, fallbackMs: number): number {
-    const value = this.string(name);
-    if (value === undefined) return fallbackMs;
-    const parsed = parseDuration(value);
-    if (parsed !== undefined) return parsed;
-    this.problem(`${name} must be a duration such as 30s, 1m or 1h30m, got '${value}'`);
-    return fallbackMs;
-  }
-
-  /** A secret given inline as NAME or as a file path in NAME_FILE (trailing newline dropped). */
-  secret(name: string): string | undefined {
-    const inline = this.string(name);
-    const file = this.string(`${name}_FILE`);
-    if (inline !== undefined && file !== undefined) {
-      this.problem(`set only one of ${name} and ${name}_FILE`);
-      return undefined;
-    }
-    if (file === undefined) return inline;
-    try {
-      const value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-      if (value !== '') return value;
-      this.problem(`${name}_FILE '${file}' is empty`);
-    } catch (error) {
-      this.problem(`${name}_FILE '${file}' cannot be read: ${(error as Error).message}`);
-    }
-    return undefined;
+/** This package's wording of malformed values, which its users and tests know. */
+function describeInvalidValue(invalid: InvalidEnvValue): string {
+  const { name, value, kind, min } = invalid;
+  switch (kind) {
+    case 'integer':
+      return `${name} must be an integer >= ${min ?? 0}, got '${value}'`;
+    case 'duration':
+      return `${name} must be a duration such as 30s, 1m or 1h30m, got '${value}'`;
+    case 'boolean':
+      return `${name} must be true, false, 1 or 0, got '${value}'`;
+    default:
+      return describeInvalidEnvValue(invalid);
   }
 }

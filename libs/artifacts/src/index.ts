@@ -3,7 +3,6 @@ export type { ArtifactStore, StoredArtifact, ArtifactFileInfo, GetArtifactOption
 export { openArtifactStore, type OpenArtifactStoreOptions } from './open.js';
 export {
   readArtifactStoreConfig,
-  parseDuration,
   DEFAULT_GC,
   DEFAULT_ARTIFACTS_DIR,
   DEFAULT_S3_REGION,

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUS_ENV_VARS, DEFAULT_BUS_CONFIG, loadBusConfigFromEnv, resolveBusConfig } from './config.js';
 import { BusConfigError } from './errors.js';
-import { parseByteSize, parseDuration } from './units.js';
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -15,38 +14,6 @@ function problemsOf(run: () => unknown): readonly string[] {
   }
   throw new Error('expected a BusConfigError');
 }
-
-describe('units', () => {
-  it.each([
-    ['30s', 30_000],
-    ['1m30s', 90_000],
-    ['1.5h', 5_400_000],
-    ['250ms', 250],
-    ['24h', 86_400_000],
-    ['0', 0],
-    ['1h0m0s', 3_600_000],
-  ])('parses the Go duration %s', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
-  });
-
-  it.each(['', '30', 's', '1d', '-1s', '1 m', 'PT1M'])('rejects the duration %j', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
-
-  it.each([
-    ['1048576', 1_048_576],
-    ['512Mi', 512 * 2 ** 20],
-    ['1Gi', 2 ** 30],
-    ['1G', 1e9],
-    ['10k', 10_000],
-  ])('parses the byte size %s', (text, bytes) => {
-    expect(parseByteSize(text)).toBe(bytes);
-  });
-
-  it.each(['', '1.5G', '1GB', '-1', 'lots', '99999999Ti'])('rejects the byte size %j', (text) => {
-    expect(parseByteSize(text)).toBeUndefined();
-  });
-});
 
 describe('bus configuration', () => {
   let dir: string;

@@ -1,9 +1,9 @@
 // Bus configuration: defaults, validation with every problem reported at once, and loading from
 // FLOTILLA_NATS_* environment variables (all listed in README.md).
 import { accessSync, constants } from 'node:fs';
+import { EnvReader, type Env } from '@flotilla/config';
 import { BusConfigError } from './errors.js';
 import { DEFAULT_SUBJECT_PREFIX, validateSubjectPrefix } from './subjects.js';
-import { parseByteSize, parseDuration } from './units.js';
 
 export interface BusTlsConfig {
   /** CA bundle (PEM) to verify the server with; the system roots when omitted. */
@@ -176,9 +176,10 @@ export function resolveBusConfig(input: BusConfigInput = {}): BusConfig {
   return config;
 }
 
-type Env = Record<string, string | undefined>;
-
-/** The environment variables read by {@link loadBusConfigFromEnv}, with their BusConfig field. */
+/**
+ * The environment variables read by {@link loadBusConfigFromEnv}, with their BusConfig field. The
+ * secrets (user, password, token) may instead be read from a file named in NAME_FILE.
+ */
 export const BUS_ENV_VARS = {
   FLOTILLA_NATS_URL: 'servers',
   FLOTILLA_NATS_USER: 'user',
@@ -207,51 +208,9 @@ export const BUS_ENV_VARS = {
   FLOTILLA_NATS_MAX_RECONNECT_WAIT: 'maxReconnectWaitMs',
 } as const;
 
-class EnvReader {
-  readonly problems: Problems = [];
-  constructor(private readonly env: Env) {}
+type BusEnvReader = EnvReader<keyof typeof BUS_ENV_VARS>;
 
-  string(name: keyof typeof BUS_ENV_VARS): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
-  }
-
-  /** Secrets are taken verbatim: surrounding spaces may be part of them. */
-  secret(name: keyof typeof BUS_ENV_VARS): string | undefined {
-    const value = this.env[name];
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  duration(name: keyof typeof BUS_ENV_VARS): number | undefined {
-    return this.parsed(name, parseDuration, 'a Go duration such as 30s, 5m or 24h');
-  }
-
-  bytes(name: keyof typeof BUS_ENV_VARS): number | undefined {
-    return this.parsed(name, parseByteSize, 'a byte size such as 1048576, 512Mi or 1G');
-  }
-
-  integer(name: keyof typeof BUS_ENV_VARS): number | undefined {
-    return this.parsed(name, (text) => (/^\d+$/.test(text) ? Number(text) : undefined), 'a whole number');
-  }
-
-  boolean(name: keyof typeof BUS_ENV_VARS): boolean | undefined {
-    return this.parsed(name, (text) => ({ true: true, false: false })[text.toLowerCase()], 'true or false');
-  }
-
-  private parsed<T>(
-    name: keyof typeof BUS_ENV_VARS,
-    parse: (text: string) => T | undefined,
-    expected: string,
-  ) {
-    const text = this.string(name);
-    if (text === undefined) return undefined;
-    const value = parse(text);
-    if (value === undefined) this.problems.push(`${name}='${text}' is not ${expected}`);
-    return value;
-  }
-}
-
-function tlsFromEnv(reader: EnvReader): BusTlsConfig | undefined {
+function tlsFromEnv(reader: BusEnvReader): BusTlsConfig | undefined {
   const tls: BusTlsConfig = {
     caFile: reader.string('FLOTILLA_NATS_TLS_CA_FILE'),
     certFile: reader.string('FLOTILLA_NATS_TLS_CERT_FILE'),
@@ -260,7 +219,7 @@ function tlsFromEnv(reader: EnvReader): BusTlsConfig | undefined {
   const anyFile = Object.values(tls).some((value) => value !== undefined);
   const required = reader.boolean('FLOTILLA_NATS_TLS');
   if (required === false && anyFile) {
-    reader.problems.push('FLOTILLA_NATS_TLS=false contradicts the FLOTILLA_NATS_TLS_*_FILE settings');
+    reader.problem('FLOTILLA_NATS_TLS=false contradicts the FLOTILLA_NATS_TLS_*_FILE settings');
   }
   if (!anyFile && required !== true) return undefined;
   return Object.fromEntries(Object.entries(tls).filter(([, value]) => value !== undefined));
@@ -274,13 +233,9 @@ function withEnvVarHint(problem: string): string {
 
 /** Reads FLOTILLA_NATS_* variables; unset ones take the defaults. Throws BusConfigError. */
 export function loadBusConfigFromEnv(env: Env = process.env): BusConfig {
-  const reader = new EnvReader(env);
+  const reader: BusEnvReader = new EnvReader(env);
   const input: BusConfigInput = {
-    servers: reader
-      .string('FLOTILLA_NATS_URL')
-      ?.split(',')
-      .map((url) => url.trim())
-      .filter((url) => url !== ''),
+    servers: reader.list('FLOTILLA_NATS_URL'),
     user: reader.secret('FLOTILLA_NATS_USER'),
     password: reader.secret('FLOTILLA_NATS_PASSWORD'),
     token: reader.secret('FLOTILLA_NATS_TOKEN'),
@@ -290,7 +245,7 @@ export function loadBusConfigFromEnv(env: Env = process.env): BusConfig {
     clientName: reader.string('FLOTILLA_NATS_CLIENT_NAME'),
     streamName: reader.string('FLOTILLA_NATS_STREAM'),
     streamMaxAgeMs: reader.duration('FLOTILLA_NATS_STREAM_MAX_AGE'),
-    streamMaxBytes: reader.bytes('FLOTILLA_NATS_STREAM_MAX_BYTES'),
+    streamMaxBytes: reader.byteSize('FLOTILLA_NATS_STREAM_MAX_BYTES'),
     streamReplicas: reader.integer('FLOTILLA_NATS_STREAM_REPLICAS'),
     duplicateWindowMs: reader.duration('FLOTILLA_NATS_DUPLICATE_WINDOW'),
     subjectPrefix: reader.string('FLOTILLA_NATS_SUBJECT_PREFIX'),

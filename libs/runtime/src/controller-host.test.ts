@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, startNatsServer, type RunningNatsServer } from '@flotilla/testing';
-import { ConfigError } from './config.js';
+import { ConfigError } from '@flotilla/config';
 import { startControllerHost, type ControllerContext, type ControllerHost } from './controller-host.js';
 
 const quiet = { write: () => undefined };

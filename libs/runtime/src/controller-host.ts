@@ -14,8 +14,14 @@ import {
   readArtifactStoreConfig,
   type ArtifactStore,
 } from '@flotilla/artifacts';
+import {
+  ConfigError,
+  describeOptions,
+  loadConfig,
+  type ConfigValues,
+  type OptionTable,
+} from '@flotilla/config';
 import type { Registry } from 'prom-client';
-import { ConfigError, describeOptions, loadConfig, type ConfigValues, type OptionTable } from './config.js';
 import { createMetricsRegistry, startHealthServer, type HealthServer } from './health.js';
 import { KubeClient } from './kube/client.js';
 import { KubeConfigError } from './kube/errors.js';

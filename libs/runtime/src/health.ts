@@ -1,7 +1,7 @@
 // Liveness, readiness and Prometheus metrics over HTTP (fastify), on Flux's ports and paths.
+import { parseAddress } from '@flotilla/config';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { parseAddress } from './config.js';
 
 export type ReadinessCheck = () => Promise<void> | void;
 

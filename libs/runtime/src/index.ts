@@ -1,4 +1,19 @@
-export * from './config.js';
+// The configuration API moved to @flotilla/config; re-exported so existing callers keep working.
+export {
+  ConfigError,
+  describeOptions,
+  envName,
+  formatDuration,
+  loadConfig,
+  optionsMarkdown,
+  parseAddress,
+  parseDuration,
+  type ConfigValues,
+  type ListenAddress,
+  type OptionSpec,
+  type OptionTable,
+  type OptionType,
+} from '@flotilla/config';
 export * from './logger.js';
 export * from './health.js';
 export * from './lifecycle.js';

@@ -2,7 +2,7 @@
 // deletion, and how to read interval/suspend from the object. Everything else (finalizer,
 // suspend, conditions, status patching, events, requeue, metrics) is the runtime's.
 import type { Logger } from 'pino';
-import { parseDuration } from '../config.js';
+import { tryParseDuration } from '@flotilla/config';
 import type { RecordedEvent } from '../events/recorder.js';
 import type { KubeClient } from '../kube/client.js';
 import type { ApiObject, ResourceType } from '../kube/resource.js';
@@ -100,12 +100,7 @@ function specOf(obj: ApiObject): Record<string, unknown> {
 /** spec.<field> as a Go duration in ms; undefined when absent or unparsable. */
 export function specDuration(obj: ApiObject, field: string): number | undefined {
   const value = specOf(obj)[field];
-  if (typeof value !== 'string') return undefined;
-  try {
-    return parseDuration(value);
-  } catch {
-    return undefined;
-  }
+  return typeof value === 'string' ? tryParseDuration(value) : undefined;
 }
 
 export const defaultInterval = (obj: ApiObject): number | undefined => specDuration(obj, 'interval');

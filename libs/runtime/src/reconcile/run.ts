@@ -4,7 +4,7 @@
 // come back.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { formatDuration } from '../config.js';
+import { formatDuration } from '@flotilla/config';
 import type { EventRecorder, RecordedEvent } from '../events/recorder.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';

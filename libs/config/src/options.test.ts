@@ -3,13 +3,10 @@ import {
   ConfigError,
   describeOptions,
   envName,
-  formatDuration,
   loadConfig,
   optionsMarkdown,
-  parseAddress,
-  parseDuration,
   type OptionTable,
-} from './config.js';
+} from './options.js';
 
 const table = {
   metricsAddr: { flag: 'metrics-addr', type: 'address', default: '127.0.0.1:8080', description: 'metrics' },
@@ -79,28 +76,19 @@ describe('loadConfig', () => {
   });
 });
 
-describe('durations and addresses', () => {
-  it.each([
-    ['750ms', 750],
-    ['30s', 30_000],
-    ['1m30s', 90_000],
-    ['1h', 3_600_000],
-    ['2.5s', 2_500],
-  ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+describe('option values', () => {
+  it('accepts yes/no/on/off booleans and a bare 0 duration', () => {
+    expect(
+      loadConfig(table, ['--enable-leader-election=on'], { FLOTILLA_MAX_RETRY_DELAY: '0' }),
+    ).toMatchObject({ leader: true, retry: 0 });
+    expect(loadConfig(table, ['--enable-leader-election=no'], {})).toMatchObject({ leader: false });
+  });
 
-  it.each([
-    [300, '300ms'],
-    [2_500, '2.5s'],
-    [300_000, '5m0s'],
-    [3_600_000, '1h0m0s'],
-    [90_000, '1m30s'],
-  ])('formats %d ms as Go does', (ms, text) => expect(formatDuration(ms)).toBe(text));
-
-  it('rejects malformed durations', () => expect(() => parseDuration('5 minutes')).toThrow(/not a duration/));
-
-  it('parses Go listen addresses', () => {
-    expect(parseAddress(':8080')).toEqual({ host: '0.0.0.0', port: 8080 });
-    expect(parseAddress('127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
-    expect(() => parseAddress('localhost')).toThrow(/not a listen address/);
+  it('takes flag values from the next argument and reports a missing one', () => {
+    expect(loadConfig(table, ['--metrics-addr', ':9090'], {})).toMatchObject({ metricsAddr: ':9090' });
+    expect(() => loadConfig(table, ['--metrics-addr'], {})).toThrow(/--metrics-addr needs a value/);
+    expect(() => loadConfig(table, ['--metrics-addr=nowhere'], {})).toThrow(
+      /--metrics-addr: not a listen address/,
+    );
   });
 });

@@ -1,5 +1,9 @@
 // Configuration from flags (Flux's names) and FLOTILLA_ environment variables, declared once
 // so that parsing, validation, --help and the README reference come from the same table.
+import { parseAddress } from './address.js';
+import { formatDuration, parseDuration } from './duration.js';
+import type { Env } from './env-reader.js';
+import { splitList } from './list.js';
 
 export type OptionType = 'string' | 'integer' | 'boolean' | 'duration' | 'address' | 'enum' | 'list';
 
@@ -35,48 +39,6 @@ export function envName(option: OptionSpec): string {
   return option.env ?? `FLOTILLA_${option.flag.replace(/-/g, '_').toUpperCase()}`;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** Parses a Go duration ('1m30s', '750ms', '1h') into milliseconds. */
-export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (!/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/.test(trimmed))
-    throw new Error(`not a duration: '${text}' (e.g. 30s, 1m30s, 750ms)`);
-  let total = 0;
-  for (const match of trimmed.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)) {
-    total += Number(match[1]) * (DURATION_UNITS[match[2] ?? 's'] ?? 0);
-  }
-  return Math.round(total);
-}
-
-/** Formats milliseconds the way Go prints durations: 5m0s, 1h0m0s, 2.5s, 300ms. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1_000) return `${ms}ms`;
-  const hours = Math.floor(ms / 3_600_000);
-  const minutes = Math.floor((ms % 3_600_000) / 60_000);
-  const seconds = (ms % 60_000) / 1_000;
-  const secondsText = `${Number(seconds.toFixed(3))}s`;
-  if (hours > 0) return `${hours}h${minutes}m${secondsText}`;
-  if (minutes > 0) return `${minutes}m${secondsText}`;
-  return secondsText;
-}
-
-export interface ListenAddress {
-  host: string;
-  port: number;
-}
-
-/** Parses 'host:port' or ':port' (Go style; an empty host means all interfaces). */
-export function parseAddress(text: string): ListenAddress {
-  const match = /^(.*):([0-9]{1,5})$/.exec(text.trim());
-  if (!match) throw new Error(`not a listen address: '${text}' (e.g. 127.0.0.1:8080 or :8080)`);
-  const port = Number(match[2]);
-  if (port > 65_535) throw new Error(`port out of range in '${text}'`);
-  const host = (match[1] ?? '').replace(/^\[(.*)\]$/, '$1');
-  return { host: host === '' ? '0.0.0.0' : host, port };
-}
-
 function parseInteger(option: OptionSpec, raw: string): number {
   if (!/^-?[0-9]+$/.test(raw.trim())) throw new Error(`not an integer: '${raw}'`);
   const value = Number(raw);
@@ -107,10 +69,7 @@ function parseValue(option: OptionSpec, raw: string): unknown {
         throw new Error(`must be one of ${option.values?.join(', ')}, got '${raw}'`);
       return raw;
     case 'list':
-      return raw
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
+      return splitList(raw);
   }
 }
 
@@ -145,7 +104,7 @@ function parseArgv(
 export function loadConfig<T extends OptionTable>(
   table: T,
   argv: readonly string[] = [],
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env = process.env,
 ): ConfigValues<T> {
   const { flags, problems } = parseArgv(argv, table);
   const values: Record<string, unknown> = {};
