@@ -128,7 +128,19 @@ export const applierCategories = ['all', 'fluxcd', 'fluxcd-appliers'];
 export const deprecationWarning = (version: string, kind: string, storage: string) =>
   `${version} ${kind} is deprecated, upgrade to ${storage}`;
 
-/** The object metadata fields controllers read; the CRD schema leaves metadata to the API server. */
+/** The fields that mark an old served version deprecated, with Flux's warning naming the storage one. */
+export const deprecatedVersion = (version: string, kind: string, storage = 'v1') => ({
+  deprecated: true,
+  deprecationWarning: deprecationWarning(version, kind, storage),
+});
+
+/** An optional boolean field, the most common flag shape in Flux's specs. */
+export const Flag = () => Type.Optional(Type.Boolean());
+
+/**
+ * The object metadata fields controllers and the runtime read and write; the CRD schema leaves
+ * metadata to the API server.
+ */
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -142,7 +154,7 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   finalizers?: string[];
   ownerReferences?: Record<string, unknown>[];
-  managedFields?: Record<string, unknown>[];
+  managedFields?: { manager?: string; operation?: string; [field: string]: unknown }[];
   [field: string]: unknown;
 }
 

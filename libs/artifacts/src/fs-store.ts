@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_GC, type ArtifactGcDefaults, type FsArtifactStoreConfig } from './config.js';
 import { DigestingStream, parseDigest, toReadable, verifyDigest, type ByteSource } from './digest.js';
 import { ArtifactNotFoundError } from './errors.js';
-import { selectGarbage, validateGcSettings, type GcOptions, type GcResult } from './gc.js';
+import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
 import { objectDirectory, validateArtifactPath, type ObjectRef } from './paths.js';
 import type { ArtifactFileInfo, ArtifactStore, GetArtifactOptions, StoredArtifact } from './store.js';
 
@@ -144,19 +144,7 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   async gc(ref: ObjectRef, options: GcOptions = {}): Promise<GcResult> {
-    const keep = options.keep ?? this.gcDefaults.keep;
-    const ttlMs = options.ttlMs ?? this.gcDefaults.ttlMs;
-    validateGcSettings(keep, ttlMs);
-    const deleted = selectGarbage(await this.list(ref), {
-      keep,
-      ttlMs,
-      current: options.current,
-      now: options.now,
-    });
-    for (const path of deleted) await this.delete(path);
-    if (deleted.length > 0)
-      this.logger?.info({ object: objectDirectory(ref), deleted }, 'garbage-collected artifacts');
-    return { deleted };
+    return collectGarbage(this, ref, options, this.gcDefaults, this.logger);
   }
 
   async close(): Promise<void> {

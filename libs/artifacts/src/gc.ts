@@ -2,7 +2,9 @@
 // non-current artifacts older than the TTL go, and in any case at most `keep` artifacts remain
 // (the current one always stays). Lock files go with their artifact; stable aliases are not
 // artifacts and are never touched.
-import { STABLE_ALIAS_NAMES } from './paths.js';
+import type { Logger } from 'pino';
+import type { ArtifactGcDefaults } from './config.js';
+import { objectDirectory, STABLE_ALIAS_NAMES, type ObjectRef } from './paths.js';
 
 export interface GcOptions {
   /** Artifacts to keep at most, counting the current one (Flux default 2). */
@@ -61,4 +63,33 @@ export function validateGcSettings(keep: number, ttlMs: number): void {
     throw new RangeError(`gc keep must be an integer >= 1, got ${keep}`);
   if (!Number.isFinite(ttlMs) || ttlMs < 0)
     throw new RangeError(`gc ttlMs must be a number >= 0, got ${ttlMs}`);
+}
+
+/** The store operations one garbage collection run needs. */
+export interface GcTarget {
+  list(ref: ObjectRef): Promise<GcCandidate[]>;
+  delete(path: string): Promise<void>;
+}
+
+/** One store's gc run: settle options against the store's defaults, delete the garbage, log it. */
+export async function collectGarbage(
+  store: GcTarget,
+  ref: ObjectRef,
+  options: GcOptions,
+  defaults: ArtifactGcDefaults,
+  logger: Logger | undefined,
+): Promise<GcResult> {
+  const keep = options.keep ?? defaults.keep;
+  const ttlMs = options.ttlMs ?? defaults.ttlMs;
+  validateGcSettings(keep, ttlMs);
+  const deleted = selectGarbage(await store.list(ref), {
+    keep,
+    ttlMs,
+    current: options.current,
+    now: options.now,
+  });
+  for (const path of deleted) await store.delete(path);
+  if (deleted.length > 0)
+    logger?.info({ object: objectDirectory(ref), deleted }, 'garbage-collected artifacts');
+  return { deleted };
 }

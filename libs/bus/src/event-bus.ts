@@ -2,6 +2,8 @@
 // both implement identically.
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { BusConfig } from './config.js';
+import type { DeliveryContext } from './delivery.js';
 import { BusError } from './errors.js';
 import {
   createArtifactAnnouncement,
@@ -13,8 +15,8 @@ import {
   type FluxEvent,
   type MessageByKind,
 } from './messages.js';
-import type { ConnectionState } from './metrics.js';
-import type { ObjectKey, SubscriptionFilter } from './subjects.js';
+import type { BusMetrics, ConnectionState } from './metrics.js';
+import { filterSubject, type ObjectKey, type SubscriptionFilter } from './subjects.js';
 
 export interface DeliveryInfo {
   /** The concrete subject the message was published on. */
@@ -158,14 +160,31 @@ export abstract class BusBase implements EventBus {
   protected abstract readonly source: string;
   protected closed = false;
 
+  protected abstract readonly config: BusConfig;
+  protected abstract readonly logger: Logger;
+  protected abstract readonly metrics: BusMetrics;
+
   abstract publish(message: BusMessage): Promise<PublishOutcome>;
-  abstract subscribe<F extends SubscriptionFilter>(
-    filter: F,
-    handler: MessageHandler<MessageByKind[F['type']]>,
-    options?: SubscribeOptions,
-  ): Promise<Subscription>;
   abstract connectionState(): ConnectionState;
   abstract close(): Promise<void>;
+  /** Starts delivering to `context.handler` what is published on `subject`. */
+  protected abstract openSubscription(subject: string, context: DeliveryContext): Promise<Subscription>;
+
+  async subscribe<F extends SubscriptionFilter>(
+    filter: F,
+    handler: MessageHandler<MessageByKind[F['type']]>,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
+    this.assertOpen();
+    const context: DeliveryContext = {
+      handler: handler as MessageHandler<BusMessage>,
+      options: resolveSubscribeOptions(options, this.config),
+      kind: filter.type,
+      logger: this.logger,
+      metrics: this.metrics,
+    };
+    return this.openSubscription(filterSubject(this.subjectPrefix, filter), context);
+  }
 
   publishEvent(event: FluxEvent, envelope: EnvelopeOptions = {}): Promise<PublishOutcome> {
     return this.publish(createReconcileEvent(event, { ...envelope, source: envelope.source ?? this.source }));

@@ -8,29 +8,14 @@ import { runDelivery, Slots, type DeliveryContext } from './delivery.js';
 import { BusError } from './errors.js';
 import {
   BusBase,
-  resolveSubscribeOptions,
   type BusOptions,
   type EventBus,
-  type MessageHandler,
   type PublishOutcome,
-  type SubscribeOptions,
   type Subscription,
 } from './event-bus.js';
-import {
-  addressOf,
-  messageKindOf,
-  validateMessage,
-  type BusMessage,
-  type MessageByKind,
-} from './messages.js';
+import { addressOf, messageKindOf, validateMessage, type BusMessage } from './messages.js';
 import { createBusMetrics, type BusMetrics, type ConnectionState } from './metrics.js';
-import {
-  filterSubject,
-  subjectFor,
-  subjectMatches,
-  type MessageKind,
-  type SubscriptionFilter,
-} from './subjects.js';
+import { subjectFor, subjectMatches, type MessageKind } from './subjects.js';
 
 export interface InProcessBusOptions extends BusOptions {
   /**
@@ -250,9 +235,9 @@ class LiveSubscriber {
 class InProcessBus extends BusBase {
   readonly subjectPrefix: string;
   protected readonly source: string;
-  private readonly config: BusConfig;
-  private readonly logger: Logger;
-  private readonly metrics: BusMetrics;
+  protected readonly config: BusConfig;
+  protected readonly logger: Logger;
+  protected readonly metrics: BusMetrics;
   private readonly retained: RetainedMessages;
   private readonly live = new Set<LiveSubscriber>();
   private readonly durables = new Map<string, DurableConsumer>();
@@ -301,25 +286,11 @@ class InProcessBus extends BusBase {
     return { status: 'published', id: valid.id, subject };
   }
 
-  async subscribe<F extends SubscriptionFilter>(
-    filter: F,
-    handler: MessageHandler<MessageByKind[F['type']]>,
-    options: SubscribeOptions = {},
-  ): Promise<Subscription> {
-    this.assertOpen();
-    const subject = filterSubject(this.subjectPrefix, filter);
-    const resolved = resolveSubscribeOptions(options, this.config);
-    const context: DeliveryContext = {
-      handler: handler as MessageHandler<BusMessage>,
-      options: resolved,
-      kind: filter.type,
-      logger: this.logger,
-      metrics: this.metrics,
-    };
+  protected async openSubscription(subject: string, context: DeliveryContext): Promise<Subscription> {
     const subscription =
-      resolved.durable === undefined
+      context.options.durable === undefined
         ? this.subscribeLive(subject, context)
-        : this.subscribeDurable(subject, resolved.durable, context);
+        : this.subscribeDurable(subject, context.options.durable, context);
     this.openSubscriptions.add(subscription);
     return subscription;
   }

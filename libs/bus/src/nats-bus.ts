@@ -11,12 +11,9 @@ import type { DeliveryContext } from './delivery.js';
 import { BusError, errorMessage } from './errors.js';
 import {
   BusBase,
-  resolveSubscribeOptions,
   type BusOptions,
   type EventBus,
-  type MessageHandler,
   type PublishOutcome,
-  type SubscribeOptions,
   type Subscription,
 } from './event-bus.js';
 import {
@@ -26,7 +23,6 @@ import {
   messageKindOf,
   validateMessage,
   type BusMessage,
-  type MessageByKind,
 } from './messages.js';
 import { createBusMetrics, type BusMetrics, type ConnectionState } from './metrics.js';
 import {
@@ -37,7 +33,7 @@ import {
 } from './nats-subscriptions.js';
 import { MessageRejectedError, Outbox, type OutboxMessage, type SendResult } from './outbox.js';
 import { ensureStream, isServerRefusal } from './provisioning.js';
-import { filterSubject, subjectFor, type SubscriptionFilter } from './subjects.js';
+import { subjectFor } from './subjects.js';
 
 export interface NatsBusOptions extends BusOptions {
   /**
@@ -63,8 +59,8 @@ function isNoResponders(error: unknown): boolean {
 class NatsBus extends BusBase {
   readonly subjectPrefix: string;
   protected readonly source: string;
-  private readonly logger: Logger;
-  private readonly metrics: BusMetrics;
+  protected readonly logger: Logger;
+  protected readonly metrics: BusMetrics;
   private readonly connection: ConnectionManager;
   private readonly outbox: Outbox;
   private readonly subscriptions = new Set<NatsSubscription>();
@@ -73,7 +69,7 @@ class NatsBus extends BusBase {
   private readyWaiters: ((error?: Error) => void)[] = [];
 
   constructor(
-    private readonly config: BusConfig,
+    protected readonly config: BusConfig,
     options: NatsBusOptions,
   ) {
     super();
@@ -143,21 +139,7 @@ class NatsBus extends BusBase {
     return { status, id: valid.id, subject };
   }
 
-  async subscribe<F extends SubscriptionFilter>(
-    filter: F,
-    handler: MessageHandler<MessageByKind[F['type']]>,
-    options: SubscribeOptions = {},
-  ): Promise<Subscription> {
-    this.assertOpen();
-    const subject = filterSubject(this.subjectPrefix, filter);
-    const resolved = resolveSubscribeOptions(options, this.config);
-    const context: DeliveryContext = {
-      handler: handler as MessageHandler<BusMessage>,
-      options: resolved,
-      kind: filter.type,
-      logger: this.logger,
-      metrics: this.metrics,
-    };
+  protected async openSubscription(subject: string, context: DeliveryContext): Promise<Subscription> {
     const host = {
       current: () => this.active,
       ackWaitMs: this.config.ackWaitMs,
@@ -165,7 +147,7 @@ class NatsBus extends BusBase {
       retryMaxMs: this.config.maxReconnectWaitMs,
     };
     const subscription =
-      resolved.durable === undefined
+      context.options.durable === undefined
         ? new LiveNatsSubscription(subject, context, host)
         : new DurableNatsSubscription(subject, context, host);
     this.subscriptions.add(subscription);
@@ -179,7 +161,7 @@ class NatsBus extends BusBase {
     }
     return {
       subject,
-      durable: resolved.durable,
+      durable: context.options.durable,
       close: async () => {
         this.subscriptions.delete(subscription);
         await subscription.close();

@@ -32,22 +32,21 @@ describe('sandbox cluster', () => {
     await sandbox?.stop();
     await removeDir(dir);
   });
+  /** kubectl apply of one object, sent on stdin; client-side validation off so the server judges. */
+  const kubectlApply = (object: Record<string, unknown>) =>
+    kubectlWith(sandbox.kubeconfigPath, ['apply', '--validate=false', '-f', '-'], JSON.stringify(object));
 
   it('serves every Flux kind, and kubectl works with the written kubeconfig', async () => {
     const kubectl = (...args: string[]) => kubectlWith(sandbox.kubeconfigPath, args);
     const resources = await kubectl('api-resources', '--api-group=kustomize.toolkit.fluxcd.io', '-o', 'name');
     expect(resources.stderr).toBe('');
     expect(resources.stdout.trim()).toBe('kustomizations.kustomize.toolkit.fluxcd.io');
-    const created = await kubectlWith(
-      sandbox.kubeconfigPath,
-      ['apply', '--validate=false', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'GitRepository',
-        metadata: { name: 'podinfo', namespace: 'default' },
-        spec: { url: 'https://github.com/stefanprodan/podinfo', interval: '1m', ref: { branch: 'master' } },
-      }),
-    );
+    const created = await kubectlApply({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'podinfo', namespace: 'default' },
+      spec: { url: 'https://github.com/stefanprodan/podinfo', interval: '1m', ref: { branch: 'master' } },
+    });
     expect(created.status, created.stderr).toBe(0);
     expect((await kubectl('get', 'gitrepo', 'podinfo', '-o', 'jsonpath={.spec.ref.branch}')).stdout).toBe(
       'master',
@@ -55,16 +54,12 @@ describe('sandbox cluster', () => {
   });
 
   it('rejects a Flux object that breaks its CRD schema, naming the field', async () => {
-    const result = await kubectlWith(
-      sandbox.kubeconfigPath,
-      ['apply', '--validate=false', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name: 'apps', namespace: 'default' },
-        spec: { interval: 'often', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
-      }),
-    );
+    const result = await kubectlApply({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'apps', namespace: 'default' },
+      spec: { interval: 'often', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' } },
+    });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('spec.interval');
   });

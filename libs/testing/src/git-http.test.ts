@@ -2,24 +2,16 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHttpServer, type RunningGitHttpServer } from './git-http.js';
 import { commitFiles, createBranch, createTag, GitCommandError, resolveRef, runGit } from './git-repos.js';
-import { makeTempDir, removeDir } from './process.js';
+import { tempDirPerTest } from './test-support/temp-dirs.js';
 
 function pktLine(text: string): string {
   return (text.length + 4).toString(16).padStart(4, '0') + text;
 }
 
-const workDirs: string[] = [];
-async function workDir(): Promise<string> {
-  const dir = await makeTempDir('git-http-client');
-  workDirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(workDirs.splice(0).map((dir) => removeDir(dir)));
-});
+const workDir = tempDirPerTest('git-http-client');
 
 describe('startGitHttpServer without auth', () => {
   let server: RunningGitHttpServer;

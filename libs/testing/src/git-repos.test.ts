@@ -1,18 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commitFiles, createBareRepo, GIT_TEST_AUTHOR, repoPathFor, runGit } from './git-repos.js';
-import { makeTempDir, removeDir } from './process.js';
+import { tempDirPerTest } from './test-support/temp-dirs.js';
 
-const dirs: string[] = [];
-async function scratchDir(): Promise<string> {
-  const dir = await makeTempDir('git-repos');
-  dirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => removeDir(dir)));
-});
+const scratchDir = tempDirPerTest('git-repos');
 
 async function treeOf(repoPath: string, ref = 'main'): Promise<string[]> {
   return (await runGit(['--git-dir', repoPath, 'ls-tree', '-r', '--name-only', ref]))

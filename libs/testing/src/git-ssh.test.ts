@@ -4,21 +4,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHttpServer, type RunningGitHttpServer } from './git-http.js';
 import { startGitSshServer, knownHostsLine, type RunningGitSshServer } from './git-ssh.js';
 import { GitCommandError, resolveRef, runGit } from './git-repos.js';
-import { makeTempDir, removeDir } from './process.js';
+import { tempDirPerTest } from './test-support/temp-dirs.js';
 
-const workDirs: string[] = [];
-async function workDir(): Promise<string> {
-  const dir = await makeTempDir('git-ssh-client');
-  workDirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(workDirs.splice(0).map((dir) => removeDir(dir)));
-});
+const workDir = tempDirPerTest('git-ssh-client');
 
 async function failureOf(promise: Promise<unknown>): Promise<GitCommandError> {
   const failure = await promise.then(

@@ -10,12 +10,12 @@ import { createBareRepo, repoPathFor, type CreateRepoOptions, type CreatedRepo }
 import { summaryLine } from './http-server.js';
 import {
   LOOPBACK,
+  awaitServerStart,
   freePort,
   makeTempDir,
   removeDir,
   requireBinary,
   startProcess,
-  waitForPort,
   type ManagedProcess,
 } from './process.js';
 
@@ -189,13 +189,8 @@ export async function startGitSshServer(options: GitSshServerOptions = {}): Prom
     const files = await prepareSshdFiles(dir, port, user);
     await ensurePrivsepDir();
     proc = startProcess(sshd, ['-D', '-e', '-f', files.configPath], { cwd: dir });
-    try {
-      await waitForPort(port, 15_000, proc.child);
-      await waitForListening(proc, port);
-    } catch (error) {
-      throw new Error(`sshd did not start: ${(error as Error).message}\n${proc.output()}`, { cause: error });
-    }
     const running = proc;
+    await awaitServerStart('sshd', running, port, () => waitForListening(running, port));
     const url = `ssh://${user}@${LOOPBACK}:${port}`;
     let stopping: Promise<void> | undefined;
     return {

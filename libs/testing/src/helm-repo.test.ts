@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packChart, writeChart } from './helm-chart.js';
 import { startHelmRepo, type RunningHelmRepo } from './helm-repo.js';
 import { basicAuthHeader } from './http-server.js';
 import { makeTempDir, removeDir } from './process.js';
+import { tempDirPerTest } from './test-support/temp-dirs.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -27,15 +28,7 @@ interface IndexFile {
   generated: string;
 }
 
-const dirs: string[] = [];
-async function scratchDir(): Promise<string> {
-  const dir = await makeTempDir('helm-client');
-  dirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => removeDir(dir)));
-});
+const scratchDir = tempDirPerTest('helm-client');
 
 async function extract(archive: Buffer): Promise<string> {
   const dir = await scratchDir();

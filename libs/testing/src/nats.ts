@@ -3,12 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   LOOPBACK,
+  awaitServerStart,
   freePort,
   makeTempDir,
   removeDir,
   requireBinary,
   startProcess,
-  waitForPort,
   type ManagedProcess,
 } from './process.js';
 
@@ -67,13 +67,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
   const start = async () => {
     proc = startProcess(binary, ['-c', configPath]);
-    try {
-      await waitForPort(port, 15_000, proc.child);
-    } catch (error) {
-      throw new Error(`nats-server did not start: ${(error as Error).message}\n${proc.output()}`, {
-        cause: error,
-      });
-    }
+    await awaitServerStart('nats-server', proc, port);
   };
   const kill = async () => {
     await proc?.stop();

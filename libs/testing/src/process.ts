@@ -130,3 +130,21 @@ export function startProcess(
   running.add(managed);
   return managed;
 }
+
+/**
+ * Waits until a server we started listens on `port` and passes its own `ready` check; a failure
+ * names the server and carries its output, since that is where the reason is.
+ */
+export async function awaitServerStart(
+  name: string,
+  proc: ManagedProcess,
+  port: number,
+  ready?: () => Promise<void>,
+): Promise<void> {
+  try {
+    await waitForPort(port, 15_000, proc.child);
+    await ready?.();
+  } catch (error) {
+    throw new Error(`${name} did not start: ${(error as Error).message}\n${proc.output()}`, { cause: error });
+  }
+}

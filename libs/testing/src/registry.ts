@@ -9,12 +9,12 @@ import { stringify } from 'yaml';
 import { basicAuthHeader, summaryLine, type BasicCredentials } from './http-server.js';
 import {
   LOOPBACK,
+  awaitServerStart,
   freePort,
   makeTempDir,
   removeDir,
   requireBinary,
   startProcess,
-  waitForPort,
   type ManagedProcess,
 } from './process.js';
 
@@ -98,15 +98,8 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     await writeFile(configPath, registryConfig({ port, dataDir, htpasswdPath }));
     proc = startProcess(binary, ['serve', configPath], { cwd: dir, env: registryEnvironment() });
     const url = `http://${LOOPBACK}:${port}`;
-    try {
-      await waitForPort(port, 15_000, proc.child);
-      await waitForRegistryApi(url, proc);
-    } catch (error) {
-      throw new Error(`docker-registry did not start: ${(error as Error).message}\n${proc.output()}`, {
-        cause: error,
-      });
-    }
     const running = proc;
+    await awaitServerStart('docker-registry', running, port, () => waitForRegistryApi(url, running));
     let stopping: Promise<void> | undefined;
     const credentials = options.auth
       ? [`user=${options.auth.username}`, `password=${options.auth.password}`]

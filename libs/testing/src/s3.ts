@@ -2,7 +2,7 @@
 // Its own process, because listings over 1,000 keys need --openssl-legacy-provider.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { LOOPBACK, freePort, makeTempDir, removeDir, startProcess, waitForPort } from './process.js';
+import { LOOPBACK, awaitServerStart, freePort, makeTempDir, removeDir, startProcess } from './process.js';
 
 export interface S3ServerOptions {
   /** Bucket created at start; default 'flotilla'. */
@@ -53,11 +53,11 @@ export async function startS3Server(options: S3ServerOptions = {}): Promise<Runn
     bucket,
   ]);
   try {
-    await waitForPort(port, 15_000, proc.child);
+    await awaitServerStart('s3rver', proc, port);
   } catch (error) {
     await proc.stop();
     await removeDir(dir);
-    throw new Error(`s3rver did not start: ${(error as Error).message}\n${proc.output()}`, { cause: error });
+    throw error;
   }
   const endpoint = `http://${LOOPBACK}:${port}`;
   let stopped = false;

@@ -1,35 +1,18 @@
-import { FormatRegistry, type TObject } from '@sinclair/typebox';
+import type { TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { createKindRegistry } from '../kind-registry.js';
-import type { KubeObject, VersionSpec } from '../kind-spec.js';
+import type { KubeObject } from '../kind-spec.js';
 import { fromStorage, toStorage } from '../normalise.js';
+import { errorPaths, variant, versionOf } from '../test-support/kind-schemas.js';
 import { helmKinds } from './helm.js';
-
-// TypeBox checks `format` only against registered formats; RFC 3339 as Kubernetes accepts it.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-if (!FormatRegistry.Has('date-time'))
-  FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
 
 const [helmRelease] = helmKinds;
 if (!helmRelease) throw new Error('helmKinds is empty');
 const registry = createKindRegistry(helmKinds);
 
-function version(name: string): VersionSpec {
-  const found = helmRelease?.versions.find((v) => v.name === name);
-  if (!found) throw new Error(`no version ${name}`);
-  return found;
-}
-
+const version = (name: string) => versionOf(helmRelease, name);
 const schemaOf = (name: string): TObject => version(name).schema;
-const errorPaths = (schema: TObject, value: unknown) => [...Value.Errors(schema, value)].map((e) => e.path);
-
-/** A copy of `base` with `mutate` applied, for "one thing wrong" cases. */
-function variant<T>(base: T, mutate: (copy: T) => void): T {
-  const copy = structuredClone(base);
-  mutate(copy);
-  return copy;
-}
 
 const condition = {
   type: 'Ready',

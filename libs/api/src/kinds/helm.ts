@@ -7,6 +7,7 @@ import type { KindSpec, KubeObject, PrinterColumn } from '../kind-spec.js';
 import {
   CommonStatusProperties,
   Duration,
+  Flag,
   FreeFormRecord,
   KustomizeSelector,
   LiteralEnum,
@@ -14,14 +15,13 @@ import {
   StringMap,
   applierCategories,
   asJsonObject,
-  deprecationWarning,
+  deprecatedVersion,
   objectRoot,
   readyColumns,
   type CelRule,
   type ObjectOf,
 } from '../common.js';
 
-const Flag = () => Type.Optional(Type.Boolean());
 const BoundedName = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 const Counter = () => Type.Optional(Type.Integer({ format: 'int64' }));
 const Timestamp = () => Type.String({ format: 'date-time' });
@@ -591,8 +591,7 @@ export const helmKinds: KindSpec[] = [
         name: 'v2beta2',
         schema: objectRoot(SpecV2beta2, StatusV2beta2),
         printerColumns,
-        deprecated: true,
-        deprecationWarning: deprecationWarning('v2beta2', 'HelmRelease', 'v2'),
+        ...deprecatedVersion('v2beta2', 'HelmRelease', 'v2'),
         toStorage: helmLegacyToStorage,
         fromStorage: helmLegacyFromStorage,
       },
@@ -600,8 +599,7 @@ export const helmKinds: KindSpec[] = [
         name: 'v2beta1',
         schema: objectRoot(SpecV2beta1, StatusV2beta1),
         printerColumns,
-        deprecated: true,
-        deprecationWarning: deprecationWarning('v2beta1', 'HelmRelease', 'v2'),
+        ...deprecatedVersion('v2beta1', 'HelmRelease', 'v2'),
         toStorage: helmLegacyToStorage,
         fromStorage: helmLegacyFromStorage,
       },

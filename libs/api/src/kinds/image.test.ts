@@ -1,9 +1,8 @@
-import { FormatRegistry, type TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { createKindRegistry } from '../kind-registry.js';
-import type { KindSpec, VersionSpec } from '../kind-spec.js';
 import { fromStorage, toStorage } from '../normalise.js';
+import { errorPaths, schemaOf, specField, variant, versionOf } from '../test-support/kind-schemas.js';
 import {
   formatImageReference,
   imageKinds,
@@ -13,32 +12,7 @@ import {
   parseImageReference,
 } from './image.js';
 
-// TypeBox checks `format` only against registered formats; RFC 3339 as Kubernetes accepts it.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-if (!FormatRegistry.Has('date-time'))
-  FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
-
 const registry = createKindRegistry(imageKinds);
-
-function version(kind: KindSpec, name: string): VersionSpec {
-  const found = kind.versions.find((v) => v.name === name);
-  if (!found) throw new Error(`${kind.kind} has no version ${name}`);
-  return found;
-}
-const schemaOf = (kind: KindSpec, name: string): TObject => version(kind, name).schema;
-const errorPaths = (schema: TObject, value: unknown) => [...Value.Errors(schema, value)].map((e) => e.path);
-
-/** The schema node of one spec field, to read keywords such as `default`. */
-const specField = (schema: TObject, field: string): Record<string, unknown> | undefined =>
-  (schema.properties.spec as unknown as { properties: Record<string, Record<string, unknown>> }).properties[
-    field
-  ];
-
-function variant<T>(base: T, mutate: (copy: T) => void): T {
-  const copy = structuredClone(base);
-  mutate(copy);
-  return copy;
-}
 
 const ready = {
   type: 'Ready',
@@ -54,11 +28,11 @@ describe('image kinds', () => {
       expect(kind.group).toBe('image.toolkit.fluxcd.io');
       expect(kind.versions.map((v) => v.name)).toEqual(['v1', 'v1beta2', 'v1beta1']);
       expect(kind.categories).toEqual(['all', 'fluxcd', 'fluxcd-images']);
-      expect(version(kind, 'v1').deprecated).toBeUndefined();
-      expect(version(kind, 'v1beta2').deprecationWarning).toBe(
+      expect(versionOf(kind, 'v1').deprecated).toBeUndefined();
+      expect(versionOf(kind, 'v1beta2').deprecationWarning).toBe(
         `v1beta2 ${kind.kind} is deprecated, upgrade to v1`,
       );
-      expect(version(kind, 'v1beta1').deprecated).toBe(true);
+      expect(versionOf(kind, 'v1beta1').deprecated).toBe(true);
     }
   });
 
@@ -66,7 +40,7 @@ describe('image kinds', () => {
     expect(imageRepositoryKind.shortNames).toEqual(['imgrepo', 'imagerepo']);
     expect(imagePolicyKind.shortNames).toEqual(['imgpol', 'imagepol']);
     expect(imageUpdateAutomationKind.shortNames).toEqual(['iua', 'imgupd', 'imgauto']);
-    expect(version(imageRepositoryKind, 'v1').printerColumns).toEqual([
+    expect(versionOf(imageRepositoryKind, 'v1').printerColumns).toEqual([
       { name: 'Image', type: 'string', jsonPath: '.spec.image' },
       { name: 'Tags', type: 'string', jsonPath: '.status.lastScanResult.tagCount' },
       { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
@@ -74,7 +48,7 @@ describe('image kinds', () => {
       { name: 'Last scan', type: 'string', jsonPath: '.status.lastScanResult.scanTime', priority: 1 },
       { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ]);
-    expect(version(imagePolicyKind, 'v1').printerColumns.map((c) => `${c.name}=${c.jsonPath}`)).toEqual([
+    expect(versionOf(imagePolicyKind, 'v1').printerColumns.map((c) => `${c.name}=${c.jsonPath}`)).toEqual([
       'Image=.status.latestRef.name',
       'Tag=.status.latestRef.tag',
       'Ready=.status.conditions[?(@.type=="Ready")].status',
@@ -82,12 +56,12 @@ describe('image kinds', () => {
       'Age=.metadata.creationTimestamp',
     ]);
     // A v1beta1 ImagePolicy only carries the string form of the selection.
-    expect(version(imagePolicyKind, 'v1beta1').printerColumns[0]).toEqual({
+    expect(versionOf(imagePolicyKind, 'v1beta1').printerColumns[0]).toEqual({
       name: 'LatestImage',
       type: 'string',
       jsonPath: '.status.latestImage',
     });
-    const lastRun = version(imageUpdateAutomationKind, 'v1').printerColumns.find(
+    const lastRun = versionOf(imageUpdateAutomationKind, 'v1').printerColumns.find(
       (c) => c.name === 'Last run',
     );
     expect(lastRun).toEqual({
@@ -365,7 +339,7 @@ describe('ImagePolicy v1beta* ⇄ v1 mapping', () => {
       apiVersion: 'image.toolkit.fluxcd.io/v1beta2',
       status: { latestImage: 'old/app:1', latestRef: { name: 'new/app', tag: '2' } },
     };
-    const converted = version(imagePolicyKind, 'v1beta2').toStorage?.(both) as typeof imagePolicy;
+    const converted = versionOf(imagePolicyKind, 'v1beta2').toStorage?.(both) as typeof imagePolicy;
     expect(converted.status.latestRef).toEqual({ name: 'new/app', tag: '2' });
   });
 });

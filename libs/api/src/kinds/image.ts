@@ -8,12 +8,13 @@ import {
   AccessFrom,
   CommonStatusProperties,
   Duration,
+  Flag,
   LiteralEnum,
   LocalObjectReference,
   StringMap,
   TimeoutDuration,
   asJsonObject,
-  deprecationWarning,
+  deprecatedVersion,
   objectRoot,
   type CelRule,
   type ObjectOf,
@@ -22,7 +23,6 @@ import {
 const GROUP = 'image.toolkit.fluxcd.io';
 const imageCategories = ['all', 'fluxcd', 'fluxcd-images'];
 
-const Flag = () => Type.Optional(Type.Boolean());
 const OptionalString = () => Type.Optional(Type.String());
 const Timestamp = () => Type.String({ format: 'date-time' });
 
@@ -35,11 +35,6 @@ const column = (name: string, jsonPath: string, priority?: number): PrinterColum
 const ready = column('Ready', '.status.conditions[?(@.type=="Ready")].status');
 const status = column('Status', '.status.conditions[?(@.type=="Ready")].message');
 const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
-
-const deprecatedAs = (version: string, kind: string) => ({
-  deprecated: true,
-  deprecationWarning: deprecationWarning(version, kind, 'v1'),
-});
 
 // ---------------------------------------------------------------------------------------------
 // ImageRepository (§1). v1beta2 and v1 share one schema; v1beta1 lacks the proxy, provider and
@@ -121,13 +116,13 @@ export const imageRepositoryKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(ImageRepositorySpecSchema, ImageRepositoryStatusSchema),
       printerColumns: imageRepositoryColumns,
-      ...deprecatedAs('v1beta2', 'ImageRepository'),
+      ...deprecatedVersion('v1beta2', 'ImageRepository'),
     },
     {
       name: 'v1beta1',
       schema: objectRoot(ImageRepositorySpecV1beta1, ImageRepositoryStatusV1beta1),
       printerColumns: imageRepositoryColumns,
-      ...deprecatedAs('v1beta1', 'ImageRepository'),
+      ...deprecatedVersion('v1beta1', 'ImageRepository'),
     },
   ],
 };
@@ -297,7 +292,7 @@ export const imagePolicyKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(ImagePolicySpecV1beta2, ImagePolicyStatusV1beta2),
       printerColumns: imagePolicyColumns,
-      ...deprecatedAs('v1beta2', 'ImagePolicy'),
+      ...deprecatedVersion('v1beta2', 'ImagePolicy'),
       toStorage: imagePolicyToStorage,
       fromStorage: imagePolicyFromStorage,
     },
@@ -305,7 +300,7 @@ export const imagePolicyKind: KindSpec = {
       name: 'v1beta1',
       schema: objectRoot(ImagePolicySpecV1beta1, ImagePolicyStatusV1beta1),
       printerColumns: imagePolicyColumnsV1beta1,
-      ...deprecatedAs('v1beta1', 'ImagePolicy'),
+      ...deprecatedVersion('v1beta1', 'ImagePolicy'),
       toStorage: imagePolicyToStorage,
       fromStorage: imagePolicyFromStorage,
     },
@@ -459,13 +454,13 @@ export const imageUpdateAutomationKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(ImageUpdateAutomationSpecV1beta2, ImageUpdateAutomationStatusSchema),
       printerColumns: imageUpdateAutomationColumns,
-      ...deprecatedAs('v1beta2', 'ImageUpdateAutomation'),
+      ...deprecatedVersion('v1beta2', 'ImageUpdateAutomation'),
     },
     {
       name: 'v1beta1',
       schema: objectRoot(ImageUpdateAutomationSpecV1beta1, ImageUpdateAutomationStatusV1beta1),
       printerColumns: imageUpdateAutomationColumns,
-      ...deprecatedAs('v1beta1', 'ImageUpdateAutomation'),
+      ...deprecatedVersion('v1beta1', 'ImageUpdateAutomation'),
     },
   ],
 };

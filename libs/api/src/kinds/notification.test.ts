@@ -1,37 +1,11 @@
-import { FormatRegistry, type TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { createKindRegistry } from '../kind-registry.js';
-import type { KindSpec, VersionSpec } from '../kind-spec.js';
 import { fromStorage, toStorage } from '../normalise.js';
+import { errorPaths, schemaOf, specField, variant, versionOf } from '../test-support/kind-schemas.js';
 import { alertKind, notificationKinds, providerKind, receiverKind } from './notification.js';
 
-// TypeBox checks `format` only against registered formats; RFC 3339 as Kubernetes accepts it.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-if (!FormatRegistry.Has('date-time'))
-  FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
-
 const registry = createKindRegistry(notificationKinds);
-
-function version(kind: KindSpec, name: string): VersionSpec {
-  const found = kind.versions.find((v) => v.name === name);
-  if (!found) throw new Error(`${kind.kind} has no version ${name}`);
-  return found;
-}
-const schemaOf = (kind: KindSpec, name: string): TObject => version(kind, name).schema;
-const errorPaths = (schema: TObject, value: unknown) => [...Value.Errors(schema, value)].map((e) => e.path);
-
-/** The schema node of one spec field, to read keywords such as `default`. */
-const specField = (schema: TObject, field: string): Record<string, unknown> | undefined =>
-  (schema.properties.spec as unknown as { properties: Record<string, Record<string, unknown>> }).properties[
-    field
-  ];
-
-function variant<T>(base: T, mutate: (copy: T) => void): T {
-  const copy = structuredClone(base);
-  mutate(copy);
-  return copy;
-}
 
 const readyCondition = {
   type: 'Ready',
@@ -51,10 +25,10 @@ describe('notification kinds', () => {
       expect(kind.categories).toEqual(['all', 'fluxcd', 'fluxcd-notifications']);
       expect(kind.versions.slice(1).every((v) => v.deprecated)).toBe(true);
     }
-    expect(version(alertKind, 'v1beta1').deprecationWarning).toBe(
+    expect(versionOf(alertKind, 'v1beta1').deprecationWarning).toBe(
       'v1beta1 Alert is deprecated, upgrade to v1beta3',
     );
-    expect(version(receiverKind, 'v1beta2').deprecationWarning).toBe(
+    expect(versionOf(receiverKind, 'v1beta2').deprecationWarning).toBe(
       'v1beta2 Receiver is deprecated, upgrade to v1',
     );
   });
@@ -63,10 +37,14 @@ describe('notification kinds', () => {
     for (const kind of [alertKind, providerKind]) {
       expect(kind.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' });
       expect(schemaOf(kind, 'v1beta3').properties.status).toBeUndefined();
-      expect(version(kind, 'v1beta3').printerColumns.map((c) => c.name)).toEqual(['Age']);
+      expect(versionOf(kind, 'v1beta3').printerColumns.map((c) => c.name)).toEqual(['Age']);
       expect(schemaOf(kind, 'v1beta2').properties.status).toBeDefined();
     }
-    expect(version(receiverKind, 'v1').printerColumns.map((c) => c.name)).toEqual(['Age', 'Ready', 'Status']);
+    expect(versionOf(receiverKind, 'v1').printerColumns.map((c) => c.name)).toEqual([
+      'Age',
+      'Ready',
+      'Status',
+    ]);
     expect(schemaOf(receiverKind, 'v1').properties.status).toBeDefined();
   });
 });
@@ -453,7 +431,7 @@ describe('Receiver v1beta* ⇄ v1 mapping', () => {
 
   it('prefers an existing webhookPath over the url', () => {
     const both = { ...receiverV1beta1, status: { url: '/hook/old', webhookPath: '/hook/new' } };
-    const converted = version(receiverKind, 'v1beta2').toStorage?.(both) as typeof receiver;
+    const converted = versionOf(receiverKind, 'v1beta2').toStorage?.(both) as typeof receiver;
     expect(converted.status.webhookPath).toBe('/hook/new');
   });
 });

@@ -7,12 +7,13 @@ import type { KindSpec, KubeObject, PrinterColumn } from '../kind-spec.js';
 import {
   CommonStatusProperties,
   Duration,
+  Flag,
   LiteralEnum,
   LocalObjectReference,
   StringMap,
   TimeoutDuration,
   asJsonObject,
-  deprecationWarning,
+  deprecatedVersion,
   objectRoot,
   readyColumns,
   type CelRule,
@@ -23,17 +24,11 @@ const GROUP = 'notification.toolkit.fluxcd.io';
 const notificationCategories = ['all', 'fluxcd', 'fluxcd-notifications'];
 const substituteDisabled = { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' };
 
-const Flag = () => Type.Optional(Type.Boolean());
 const OptionalString = () => Type.Optional(Type.String());
 const BoundedName = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
 const ageColumn: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 const statusColumns: PrinterColumn[] = [...readyColumns];
-
-const deprecatedAs = (version: string, kind: string, storage: string) => ({
-  deprecated: true,
-  deprecationWarning: deprecationWarning(version, kind, storage),
-});
 
 /** Root of a version without status: v1beta3 Alerts and Providers are static, never reconciled. */
 const rootWithoutStatus = <S extends TSchema>(spec: S) =>
@@ -130,13 +125,13 @@ export const alertKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(AlertSpecSchema, LegacyStatus),
       printerColumns: statusColumns,
-      ...deprecatedAs('v1beta2', 'Alert', 'v1beta3'),
+      ...deprecatedVersion('v1beta2', 'Alert', 'v1beta3'),
     },
     {
       name: 'v1beta1',
       schema: objectRoot(AlertSpecV1beta1, LegacyStatus),
       printerColumns: statusColumns,
-      ...deprecatedAs('v1beta1', 'Alert', 'v1beta3'),
+      ...deprecatedVersion('v1beta1', 'Alert', 'v1beta3'),
     },
   ],
 };
@@ -252,13 +247,13 @@ export const providerKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(ProviderSpecV1beta2, LegacyStatus),
       printerColumns: statusColumns,
-      ...deprecatedAs('v1beta2', 'Provider', 'v1beta3'),
+      ...deprecatedVersion('v1beta2', 'Provider', 'v1beta3'),
     },
     {
       name: 'v1beta1',
       schema: objectRoot(ProviderSpecV1beta1, LegacyStatus),
       printerColumns: statusColumns,
-      ...deprecatedAs('v1beta1', 'Provider', 'v1beta3'),
+      ...deprecatedVersion('v1beta1', 'Provider', 'v1beta3'),
     },
   ],
 };
@@ -407,7 +402,7 @@ export const receiverKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(ReceiverSpecV1beta2, ReceiverStatusV1beta2),
       printerColumns: statusColumns,
-      ...deprecatedAs('v1beta2', 'Receiver', 'v1'),
+      ...deprecatedVersion('v1beta2', 'Receiver', 'v1'),
       toStorage: receiverToStorage,
       fromStorage: receiverFromStorage,
     },
@@ -415,7 +410,7 @@ export const receiverKind: KindSpec = {
       name: 'v1beta1',
       schema: objectRoot(ReceiverSpecV1beta1, ReceiverStatusV1beta1),
       printerColumns: statusColumns,
-      ...deprecatedAs('v1beta1', 'Receiver', 'v1'),
+      ...deprecatedVersion('v1beta1', 'Receiver', 'v1'),
       toStorage: receiverToStorage,
       fromStorage: receiverFromStorage,
     },

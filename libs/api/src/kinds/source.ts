@@ -9,19 +9,19 @@ import {
   CommonStatusProperties,
   Condition,
   Duration,
-  LocalObjectReference,
   LiteralEnum,
+  LocalObjectReference,
   StringMap,
-  asJsonObject,
   TimeoutDuration,
-  deprecationWarning,
+  asJsonObject,
+  deprecatedVersion,
   objectRoot,
   readyColumns,
   sourceCategories,
   type CelRule,
   type ObjectOf,
 } from '../common.js';
-import type { KindSpec, KubeObject, PrinterColumn, VersionSpec } from '../kind-spec.js';
+import type { KindSpec, KubeObject, PrinterColumn } from '../kind-spec.js';
 
 const GROUP = 'source.toolkit.fluxcd.io';
 
@@ -88,10 +88,6 @@ const v1beta1Columns = (...first: PrinterColumn[]): PrinterColumn[] => {
 };
 
 const urlColumn: PrinterColumn = { name: 'URL', type: 'string', jsonPath: '.spec.url' };
-
-function deprecated(version: string, kind: string): Pick<VersionSpec, 'deprecated' | 'deprecationWarning'> {
-  return { deprecated: true, deprecationWarning: deprecationWarning(version, kind, 'v1') };
-}
 
 // ---------------------------------------------------------------------------------------------
 // GitRepository
@@ -221,13 +217,13 @@ export const gitRepositoryKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(GitRepositorySpecV1beta2, GitRepositoryStatusV1beta2),
       printerColumns: columns(urlColumn),
-      ...deprecated('v1beta2', 'GitRepository'),
+      ...deprecatedVersion('v1beta2', 'GitRepository'),
     },
     {
       name: 'v1beta1',
       schema: objectRoot(GitRepositorySpecV1beta1, GitRepositoryStatusV1beta1),
       printerColumns: v1beta1Columns(urlColumn),
-      ...deprecated('v1beta1', 'GitRepository'),
+      ...deprecatedVersion('v1beta1', 'GitRepository'),
     },
   ],
 };
@@ -297,7 +293,7 @@ export const ociRepositoryKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(OCIRepositorySpec, OCIRepositoryStatusV1beta2),
       printerColumns: columns(urlColumn),
-      ...deprecated('v1beta2', 'OCIRepository'),
+      ...deprecatedVersion('v1beta2', 'OCIRepository'),
     },
   ],
 };
@@ -349,7 +345,7 @@ export const helmRepositoryKind: KindSpec = {
       name: 'v1beta2',
       schema: objectRoot(HelmRepositorySpec, v1Status({ ...statusUrl, artifact: opt(LegacyArtifact) })),
       printerColumns: columns(urlColumn),
-      ...deprecated('v1beta2', 'HelmRepository'),
+      ...deprecatedVersion('v1beta2', 'HelmRepository'),
     },
     {
       name: 'v1beta1',
@@ -358,7 +354,7 @@ export const helmRepositoryKind: KindSpec = {
         v1Status({ ...statusUrl, artifact: opt(V1beta1Artifact) }),
       ),
       printerColumns: v1beta1Columns(urlColumn),
-      ...deprecated('v1beta1', 'HelmRepository'),
+      ...deprecatedVersion('v1beta1', 'HelmRepository'),
     },
   ],
 };
@@ -475,7 +471,7 @@ export const helmChartKind: KindSpec = {
         v1Status({ ...helmChartStatusProperties, artifact: opt(LegacyArtifact) }),
       ),
       printerColumns: columns(...helmChartColumns),
-      ...deprecated('v1beta2', 'HelmChart'),
+      ...deprecatedVersion('v1beta2', 'HelmChart'),
       toStorage: valuesFileToStorage,
       fromStorage: valuesFileFromStorage,
     },
@@ -483,7 +479,7 @@ export const helmChartKind: KindSpec = {
       name: 'v1beta1',
       schema: objectRoot(HelmChartSpecV1beta1, v1Status({ ...statusUrl, artifact: opt(V1beta1Artifact) })),
       printerColumns: v1beta1Columns(...helmChartColumns),
-      ...deprecated('v1beta1', 'HelmChart'),
+      ...deprecatedVersion('v1beta1', 'HelmChart'),
       toStorage: valuesFileToStorage,
       fromStorage: valuesFileFromStorage,
     },
@@ -602,13 +598,13 @@ export const bucketKind: KindSpec = {
         }),
       ),
       printerColumns: columns(endpointColumn),
-      ...deprecated('v1beta2', 'Bucket'),
+      ...deprecatedVersion('v1beta2', 'Bucket'),
     },
     {
       name: 'v1beta1',
       schema: objectRoot(BucketSpecV1beta1, v1Status({ ...statusUrl, artifact: opt(V1beta1Artifact) })),
       printerColumns: v1beta1Columns(endpointColumn),
-      ...deprecated('v1beta1', 'Bucket'),
+      ...deprecatedVersion('v1beta1', 'Bucket'),
     },
   ],
 };

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { startKubeApi } from '@flotilla/testing';
 import { runtimeMetrics } from '../metrics/runtime-metrics.js';
 import {
+  CONFIG_MAPS,
   gitRepository,
   GIT_REPOSITORY,
   onRealCluster,
@@ -12,15 +13,7 @@ import {
 } from '../test-support/kube-fixture.js';
 import { KubeClient } from './client.js';
 import { isConflict, isNotFound, KubeStatusError, KubeTransportError } from './errors.js';
-import type { ApiObject, ResourceType } from './resource.js';
-
-const CONFIG_MAPS: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-  namespaced: true,
-};
+import type { ApiObject } from './resource.js';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {

@@ -1,19 +1,17 @@
 // Informers against the API-server double: list then watch, relist after 410, survival of
 // dropped watches and 500s, label-selector sharding, a shared cache, resync.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onRealCluster, startKubeFixture, waitFor, type KubeFixture } from '../test-support/kube-fixture.js';
+import {
+  CONFIG_MAPS,
+  onRealCluster,
+  startKubeFixture,
+  waitFor,
+  type KubeFixture,
+} from '../test-support/kube-fixture.js';
 import type { KubeClient } from './client.js';
 import { Informer } from './informer.js';
-import type { ApiObject, ResourceType } from './resource.js';
+import type { ApiObject } from './resource.js';
 import { SharedInformers } from './shared-informers.js';
-
-const CONFIG_MAPS: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-  namespaced: true,
-};
 
 interface Recorded {
   events: string[];

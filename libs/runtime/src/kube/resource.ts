@@ -1,23 +1,9 @@
 // Object shapes and resource addressing: which URL a kind lives at, and the namespace/name keys
 // the cache and the work queue use.
 
-/** The metadata fields the runtime reads and writes. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: Record<string, unknown>[];
-  managedFields?: { manager?: string; operation?: string; [field: string]: unknown }[];
-  [field: string]: unknown;
-}
+import type { ObjectMeta } from '@flotilla/api';
+
+export type { ObjectMeta };
 
 /** Any Kubernetes object as JSON. */
 export interface ApiObject {

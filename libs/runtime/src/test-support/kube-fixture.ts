@@ -17,6 +17,14 @@ export const GIT_REPOSITORY: ResourceType = {
   namespaced: true,
 };
 
+export const CONFIG_MAPS: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+};
+
 const NAMESPACES: ResourceType = {
   group: '',
   version: 'v1',

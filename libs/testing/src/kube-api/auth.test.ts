@@ -1,21 +1,13 @@
 // Impersonation and authorization (kube-api.md §9): the 403 paths multi-tenancy tests need.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { startKubeApi } from './server.js';
+import { startFileKubeApi } from './test-support/file-server.js';
 import { configMap } from './test-support/fixtures.js';
 import { RawClient, uniqueName } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi({
-    authorization: 'RBAC',
-    tokens: { admin: { name: 'admin', groups: ['system:masters'] }, alice: { name: 'alice' } },
-  });
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
+const { raw } = await startFileKubeApi({
+  authorization: 'RBAC',
+  tokens: { admin: { name: 'admin', groups: ['system:masters'] }, alice: { name: 'alice' } },
 });
 
 async function tenant(): Promise<string> {

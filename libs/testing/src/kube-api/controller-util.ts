@@ -1,5 +1,7 @@
 // Helpers for the in-process controllers (CRD establishment, namespace cleanup, garbage collection,
 // kubelet simulator): asynchronous work queues and the write options of internal writers.
+import type { KubeApiCore } from './core.js';
+import type { ChangeEvent } from './store.js';
 import type { WriteOptions } from './writes.js';
 
 export function internalWrite(manager: string): WriteOptions {
@@ -48,4 +50,25 @@ export class WorkQueue {
     this.stopped = true;
     this.pending.clear();
   }
+}
+
+/** An in-process controller: it observes every committed change and does its work on its own queue. */
+export abstract class CommitObserver {
+  protected readonly queue: WorkQueue;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    protected readonly core: KubeApiCore,
+    onError: (error: unknown) => void,
+  ) {
+    this.queue = new WorkQueue(onError);
+    this.unsubscribe = core.db.onCommit((event) => this.observe(event));
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    this.queue.stop();
+  }
+
+  protected abstract observe(event: ChangeEvent): void;
 }

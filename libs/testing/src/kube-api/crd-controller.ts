@@ -2,7 +2,7 @@
 // versions), keep storedVersions, end CR watches when a CRD's served shape changes, and on deletion
 // remove every CR before letting the CRD go.
 import { finalizersOf, isTerminating, type KubeApiCore } from './core.js';
-import { internalWrite, WorkQueue } from './controller-util.js';
+import { CommitObserver, internalWrite } from './controller-util.js';
 import { CRD_CLEANUP_FINALIZER, readCrd, resourceTypesOf, type CrdView } from './crd-rules.js';
 import { deleteObject } from './deletion.js';
 import { deepEqual, getPath, isObject, metaOf, type JsonObject, type KubeObject } from './json.js';
@@ -35,24 +35,16 @@ function condition(spec: ConditionSpec, previous: JsonObject[], now: string): Js
   };
 }
 
-export class CrdController {
-  private readonly queue: WorkQueue;
+export class CrdController extends CommitObserver {
   /** Served shape per CRD name, to notice changes that must end CR watches. */
   private readonly served = new Map<string, string>();
-  private readonly unsubscribe: () => void;
 
   constructor(
-    private readonly core: KubeApiCore,
+    core: KubeApiCore,
     private readonly hub: WatchHub,
     onError: (error: unknown) => void,
   ) {
-    this.queue = new WorkQueue(onError);
-    this.unsubscribe = core.db.onCommit((event) => this.observe(event));
-  }
-
-  stop(): void {
-    this.unsubscribe();
-    this.queue.stop();
+    super(core, onError);
   }
 
   private crdType(): ResourceType {
@@ -63,7 +55,7 @@ export class CrdController {
     ) as ResourceType;
   }
 
-  private observe(event: ChangeEvent): void {
+  protected observe(event: ChangeEvent): void {
     if (event.storage === CRD_STORAGE) {
       const name = event.name;
       if (event.type === 'DELETED') this.queue.add(name, () => this.forget(readCrd(event.object)));

@@ -1,28 +1,15 @@
 // CustomResourceDefinitions and custom resources (kube-api.md §7; checklist 10).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { createNamespace, startFileKubeApi } from './test-support/file-server.js';
 import { widget, widgetCrd } from './test-support/fixtures.js';
-import { eventually, RawClient, uniqueName } from './test-support/raw-client.js';
+import { eventually } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi({ crds: [widgetCrd({ extraVersions: ['v1beta1'] })] });
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
-});
+const { server, raw } = await startFileKubeApi({ crds: [widgetCrd({ extraVersions: ['v1beta1'] })] });
 
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const MERGE = 'application/merge-patch+json';
 
-async function namespace(): Promise<string> {
-  const name = uniqueName('c');
-  await raw.post('/api/v1/namespaces', { metadata: { name } });
-  return name;
-}
+const namespace = () => createNamespace(raw, 'c');
 const widgets = (ns: string, version = 'v1') => `/apis/example.com/${version}/namespaces/${ns}/widgets`;
 
 async function established(name: string) {

@@ -1,19 +1,11 @@
 // Object semantics (kube-api.md §3; checklist 3, 4, 10 namespace rules).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { startKubeApi } from './server.js';
+import { startFileKubeApi } from './test-support/file-server.js';
 import { configMap, deployment, widget, widgetCrd } from './test-support/fixtures.js';
 import { eventually, RawClient, uniqueName } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi({ crds: [widgetCrd()] });
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
-});
+const { server, raw } = await startFileKubeApi({ crds: [widgetCrd()] });
 
 async function namespace(): Promise<string> {
   const name = uniqueName();

@@ -1,19 +1,10 @@
 // Discovery (kube-api.md §1; checklist 2).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { startFileKubeApi } from './test-support/file-server.js';
 import { widgetCrd } from './test-support/fixtures.js';
-import { eventually, RawClient } from './test-support/raw-client.js';
+import { eventually } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi();
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
-});
+const { server, raw } = await startFileKubeApi();
 
 interface ApiResource {
   name: string;

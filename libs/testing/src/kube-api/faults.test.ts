@@ -1,18 +1,8 @@
 // Fault injection: latency, error responses and dropped watches on chosen paths.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
-import { RawClient } from './test-support/raw-client.js';
+import { describe, expect, it } from 'vitest';
+import { startFileKubeApi } from './test-support/file-server.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi();
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
-});
+const { server, raw } = await startFileKubeApi();
 
 describe('fault injection', () => {
   it('answers chosen requests with 500 or 429 Status bodies, a limited number of times', async () => {

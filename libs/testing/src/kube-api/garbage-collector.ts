@@ -1,8 +1,8 @@
 // kube-controller-manager's garbage collector, asynchronous like the real one: Background deletes a
 // dependent once all its owners are gone, Foreground deletes dependents before releasing the owner
 // (finalizer `foregroundDeletion`), Orphan strips ownerReferences first (finalizer `orphan`).
-import { finalizersOf, isTerminating, type KubeApiCore } from './core.js';
-import { internalWrite, WorkQueue } from './controller-util.js';
+import { finalizersOf, isTerminating } from './core.js';
+import { CommitObserver, internalWrite } from './controller-util.js';
 import { deleteObject } from './deletion.js';
 import { isObject, metaOf, type JsonObject, type KubeObject } from './json.js';
 import type { ResourceType } from './resource-types.js';
@@ -22,28 +22,13 @@ function ownerUids(obj: KubeObject): string[] {
   return Array.isArray(refs) ? refs.filter(isObject).map((r) => String(r.uid)) : [];
 }
 
-export class GarbageCollector {
-  private readonly queue: WorkQueue;
+export class GarbageCollector extends CommitObserver {
   /** uid → key of every live object. */
   private readonly byUid = new Map<string, ObjectKey>();
   /** owner uid → keys of objects referring to it. */
   private readonly dependents = new Map<string, Map<string, ObjectKey>>();
-  private readonly unsubscribe: () => void;
 
-  constructor(
-    private readonly core: KubeApiCore,
-    onError: (error: unknown) => void,
-  ) {
-    this.queue = new WorkQueue(onError);
-    this.unsubscribe = core.db.onCommit((event) => this.observe(event));
-  }
-
-  stop(): void {
-    this.unsubscribe();
-    this.queue.stop();
-  }
-
-  private observe(event: ChangeEvent): void {
+  protected observe(event: ChangeEvent): void {
     const key: ObjectKey = { storage: event.storage, namespace: event.namespace, name: event.name };
     const id = `${key.storage}\u0000${key.namespace}\u0000${key.name}`;
     const uid = String(metaOf(event.object).uid);

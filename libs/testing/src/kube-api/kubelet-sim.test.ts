@@ -1,27 +1,14 @@
 // The kubelet simulator moves workloads to what kstatus reads as Current, or Failed on request.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createNamespace, startFileKubeApi } from './test-support/file-server.js';
 import { deployment } from './test-support/fixtures.js';
 import { kstatus } from './test-support/kstatus.js';
-import { eventually, RawClient, uniqueName } from './test-support/raw-client.js';
+import { eventually } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi();
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  server.kubelet.disable();
-  raw.closeAll();
-  await server.close();
-});
+const { server, raw } = await startFileKubeApi();
+afterAll(() => server.kubelet.disable());
 
-async function namespace(): Promise<string> {
-  const name = uniqueName('k');
-  await raw.post('/api/v1/namespaces', { metadata: { name } });
-  return name;
-}
+const namespace = () => createNamespace(raw, 'k');
 
 const template = {
   metadata: { labels: { app: 'x' } },

@@ -1,27 +1,15 @@
 // Status subresource, generation, finalizers and garbage collection (kube-api.md §3; checklist 6, 7).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { startKubeApi } from './server.js';
+import { createNamespace, startFileKubeApi } from './test-support/file-server.js';
 import { configMap, deployment, widget, widgetCrd } from './test-support/fixtures.js';
-import { eventually, RawClient, uniqueName } from './test-support/raw-client.js';
+import { eventually, RawClient } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi({
-    crds: [widgetCrd(), widgetCrd({ group: 'plain.example.com', status: false })],
-  });
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
+const { raw } = await startFileKubeApi({
+  crds: [widgetCrd(), widgetCrd({ group: 'plain.example.com', status: false })],
 });
 
-async function namespace(): Promise<string> {
-  const name = uniqueName('l');
-  await raw.post('/api/v1/namespaces', { metadata: { name } });
-  return name;
-}
+const namespace = () => createNamespace(raw, 'l');
 const deploys = (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`;
 const widgets = (ns: string, group = 'example.com') => `/apis/${group}/v1/namespaces/${ns}/widgets`;
 const MERGE = 'application/merge-patch+json';

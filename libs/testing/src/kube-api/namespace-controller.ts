@@ -1,8 +1,8 @@
 // kube-controller-manager's namespace controller: a terminating Namespace has its objects deleted
 // (their finalizers honoured); once it is empty the `kubernetes` finalizer is dropped via /finalize
 // and the Namespace disappears.
-import { isTerminating, namespaceFinalizersOf, type KubeApiCore } from './core.js';
-import { internalWrite, WorkQueue } from './controller-util.js';
+import { isTerminating, namespaceFinalizersOf } from './core.js';
+import { CommitObserver, internalWrite } from './controller-util.js';
 import { deleteObject } from './deletion.js';
 import { metaOf } from './json.js';
 import type { ChangeEvent } from './store.js';
@@ -10,25 +10,10 @@ import { updateObject } from './writes.js';
 
 const NAMESPACES = '/namespaces';
 
-export class NamespaceController {
-  private readonly queue: WorkQueue;
+export class NamespaceController extends CommitObserver {
   private readonly terminating = new Set<string>();
-  private readonly unsubscribe: () => void;
 
-  constructor(
-    private readonly core: KubeApiCore,
-    onError: (error: unknown) => void,
-  ) {
-    this.queue = new WorkQueue(onError);
-    this.unsubscribe = core.db.onCommit((event) => this.observe(event));
-  }
-
-  stop(): void {
-    this.unsubscribe();
-    this.queue.stop();
-  }
-
-  private observe(event: ChangeEvent): void {
+  protected observe(event: ChangeEvent): void {
     if (event.storage === NAMESPACES) {
       if (event.type === 'DELETED') this.terminating.delete(event.name);
       else if (isTerminating(event.object)) {

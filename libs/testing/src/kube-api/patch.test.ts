@@ -1,30 +1,16 @@
 // Patch types and server-side apply (kube-api.md §4; checklist 8, 9).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { createNamespace, startFileKubeApi } from './test-support/file-server.js';
 import { configMap, deployment, widget, widgetCrd } from './test-support/fixtures.js';
-import { RawClient, uniqueName } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi({ crds: [widgetCrd()] });
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
-});
+const { raw } = await startFileKubeApi({ crds: [widgetCrd()] });
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE = 'application/merge-patch+json';
 const SMP = 'application/strategic-merge-patch+json';
 const APPLY = 'application/apply-patch+yaml';
 
-async function namespace(): Promise<string> {
-  const name = uniqueName('p');
-  await raw.post('/api/v1/namespaces', { metadata: { name } });
-  return name;
-}
+const namespace = () => createNamespace(raw, 'p');
 const deploys = (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`;
 const widgets = (ns: string) => `/apis/example.com/v1/namespaces/${ns}/widgets`;
 const managers = (obj: {

@@ -1,26 +1,14 @@
 // Watch (kube-api.md §5; checklist 5).
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { startKubeApi } from './server.js';
+import { createNamespace, startFileKubeApi } from './test-support/file-server.js';
 import { configMap } from './test-support/fixtures.js';
-import { RawClient, uniqueName } from './test-support/raw-client.js';
+import { RawClient } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi({ bookmarkIntervalMs: 50 });
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
-});
+const { server, raw } = await startFileKubeApi({ bookmarkIntervalMs: 50 });
 
-async function namespace(): Promise<string> {
-  const name = uniqueName('w');
-  await raw.post('/api/v1/namespaces', { metadata: { name } });
-  return name;
-}
+const namespace = () => createNamespace(raw, 'w');
 const cms = (ns: string) => `/api/v1/namespaces/${ns}/configmaps`;
 
 /** Reads raw bytes of a watch over a plain socket, to see the headers before any event exists. */

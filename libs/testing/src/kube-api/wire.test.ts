@@ -1,18 +1,10 @@
 // Wire basics (kube-api.md §0, §6; checklist 1): JSON Content-Type and Status bodies everywhere.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeApi, type KubeApiServer } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { startKubeApi } from './server.js';
+import { startFileKubeApi } from './test-support/file-server.js';
 import { RawClient } from './test-support/raw-client.js';
 
-let server: KubeApiServer;
-let raw: RawClient;
-beforeAll(async () => {
-  server = await startKubeApi();
-  raw = new RawClient(server);
-});
-afterAll(async () => {
-  raw.closeAll();
-  await server.close();
-});
+const { server, raw } = await startFileKubeApi();
 
 function expectStatus(
   response: { status: number; headers: Headers; body: Record<string, unknown> },

@@ -114,15 +114,7 @@ export function createObject(
   metadata.creationTimestamp = formatTime(core.now());
   if (type.generation === 'none') delete metadata.generation;
   else metadata.generation = 1;
-  let obj = admit(core, {
-    type,
-    object: body,
-    previous: undefined,
-    fieldValidation: options.fieldValidation,
-    warnings: options.warnings,
-  });
-  options.admissionCheck?.(type, obj);
-  obj.apiVersion = storageApiVersion(type);
+  let obj = admitForStorage(core, type, body, undefined, options);
   obj = withManagedFields(
     core,
     { type, previous: undefined, next: obj, manager: options.manager, subresource: undefined },
@@ -281,6 +273,26 @@ function shouldDeleteAfterWrite(obj: KubeObject): boolean {
   return obj.kind !== 'Namespace' || namespaceFinalizersOf(obj).length === 0;
 }
 
+/** Admission of a create or an update, then the caller's extra check, then the storage version. */
+function admitForStorage(
+  core: KubeApiCore,
+  type: ResourceType,
+  object: KubeObject,
+  previous: KubeObject | undefined,
+  options: WriteOptions,
+): KubeObject {
+  const admitted = admit(core, {
+    type,
+    object,
+    previous,
+    fieldValidation: options.fieldValidation,
+    warnings: options.warnings,
+  });
+  options.admissionCheck?.(type, admitted);
+  admitted.apiVersion = storageApiVersion(type);
+  return admitted;
+}
+
 /** PUT (and patches, which end here): 200 with the stored object. */
 export function updateObject(core: KubeApiCore, request: UpdateRequest, options: WriteOptions): KubeObject {
   const { type, namespace, name, subresource } = request;
@@ -288,15 +300,7 @@ export function updateObject(core: KubeApiCore, request: UpdateRequest, options:
   checkTypeMeta(request.body, type);
   checkPreconditions(request, live);
   let next = composeCandidate(request, live);
-  next = admit(core, {
-    type,
-    object: next,
-    previous: live,
-    fieldValidation: options.fieldValidation,
-    warnings: options.warnings,
-  });
-  options.admissionCheck?.(type, next);
-  next.apiVersion = storageApiVersion(type);
+  next = admitForStorage(core, type, next, live, options);
   const generation = nextGeneration(type, live, next);
   if (generation !== undefined) next.metadata = { ...metaOf(next), generation };
   next.metadata = { ...metaOf(next), resourceVersion: metaOf(live).resourceVersion };

@@ -98,7 +98,7 @@ describe('checklist 3: resourceVersions, conflicts and preconditions', () => {
 
   it('checklist 3: a stale resourceVersion on a /status PUT is 409 Conflict', async () => {
     const crd = await widgetCrd();
-    const widgets = new Widgets(contract.custom, crd, await contract.namespace());
+    const widgets = await Widgets.inFreshNamespace(contract, crd);
     const stale = await widgets.create(widget(crd, 'w'));
     await widgets.replaceStatus({ ...stale, status: { phase: 'One' } });
     const conflict = await failure(widgets.replaceStatus({ ...stale, status: { phase: 'Two' } }));

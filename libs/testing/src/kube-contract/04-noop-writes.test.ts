@@ -5,28 +5,33 @@ import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { eventually, summary, useContract, watch } from './test-support/contract.js';
 import { installWidgetCrd, widget, Widgets } from './test-support/widgets.js';
+import { idleDeployment } from './test-support/workloads.js';
 
 const contract = useContract();
 
 const header = (strategy: PatchStrategy) => setHeaderOptions('Content-Type', strategy);
 
+/** Server-side apply, as manager `contract`, of the ConfigMap `c` (label app=a, data k=v). */
+const applyConfigMap = (namespace: string) =>
+  contract.core.patchNamespacedConfigMap(
+    {
+      namespace,
+      name: 'c',
+      fieldManager: 'contract',
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'c', labels: { app: 'a' } },
+        data: { k: 'v' },
+      },
+    },
+    header(PatchStrategy.ServerSideApply),
+  );
+
 describe('checklist 4: no-op writes keep the resourceVersion and emit no event', () => {
   it('checklist 4: identical PUT, merge, strategic, JSON and apply patches of a ConfigMap change nothing', async () => {
     const ns = await contract.namespace();
-    const cm = await contract.core.patchNamespacedConfigMap(
-      {
-        namespace: ns,
-        name: 'c',
-        fieldManager: 'contract',
-        body: {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: 'c', labels: { app: 'a' } },
-          data: { k: 'v' },
-        },
-      },
-      header(PatchStrategy.ServerSideApply),
-    );
+    const cm = await applyConfigMap(ns);
     const rv = cm.metadata?.resourceVersion;
     // Selected by label: a real cluster also publishes kube-root-ca.crt into new namespaces.
     const events = await watch(contract.kc, `/api/v1/namespaces/${ns}/configmaps`, {
@@ -49,19 +54,7 @@ describe('checklist 4: no-op writes keep the resourceVersion and emit no event',
         { ...target, body: [{ op: 'test', path: '/data/k', value: 'v' }] },
         header(PatchStrategy.JsonPatch),
       ),
-      await contract.core.patchNamespacedConfigMap(
-        {
-          ...target,
-          fieldManager: 'contract',
-          body: {
-            apiVersion: 'v1',
-            kind: 'ConfigMap',
-            metadata: { name: 'c', labels: { app: 'a' } },
-            data: { k: 'v' },
-          },
-        },
-        header(PatchStrategy.ServerSideApply),
-      ),
+      await applyConfigMap(ns),
     ];
     expect(writes.map((w) => w.metadata?.resourceVersion)).toEqual(writes.map(() => rv));
     expect((await contract.core.readNamespacedConfigMap(target)).metadata?.resourceVersion).toBe(rv);
@@ -79,17 +72,7 @@ describe('checklist 4: no-op writes keep the resourceVersion and emit no event',
     const ns = await contract.namespace();
     const deployment = await contract.apps.createNamespacedDeployment({
       namespace: ns,
-      body: {
-        metadata: { name: 'web' },
-        spec: {
-          replicas: 0,
-          selector: { matchLabels: { app: 'web' } },
-          template: {
-            metadata: { labels: { app: 'web' } },
-            spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
-          },
-        },
-      },
+      body: idleDeployment('web'),
     });
     const crd = await installWidgetCrd(contract);
     const widgets = new Widgets(contract.custom, crd, ns);

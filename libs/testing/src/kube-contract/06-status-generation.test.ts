@@ -4,6 +4,7 @@ import { PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/
 import { beforeAll, describe, expect, it } from 'vitest';
 import { failure, useContract } from './test-support/contract.js';
 import { installWidgetCrd, widget, Widgets, type WidgetCrd } from './test-support/widgets.js';
+import { idleDeployment } from './test-support/workloads.js';
 
 const contract = useContract();
 let crd: WidgetCrd;
@@ -13,24 +14,11 @@ beforeAll(async () => {
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
-async function widgetsInFreshNamespace(): Promise<Widgets> {
-  return new Widgets(contract.custom, crd, await contract.namespace());
-}
+const widgetsInFreshNamespace = () => Widgets.inFreshNamespace(contract, crd);
 
-/** replicas: 0 so a real cluster's controllers create no pods. */
+/** With a status of its own, which create must drop. */
 function deployment(name: string): V1Deployment {
-  return {
-    metadata: { name },
-    spec: {
-      replicas: 0,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
-      },
-    },
-    status: { replicas: 5, observedGeneration: 7 },
-  };
+  return { ...idleDeployment(name), status: { replicas: 5, observedGeneration: 7 } };
 }
 
 describe('checklist 6: status isolation, create drops status, generation rules', () => {

@@ -5,6 +5,7 @@ import { PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/
 import { beforeAll, describe, expect, it } from 'vitest';
 import { failure, useContract, type Obj } from './test-support/contract.js';
 import { installWidgetCrd, widget, Widgets, type WidgetCrd } from './test-support/widgets.js';
+import { idleDeployment } from './test-support/workloads.js';
 
 const contract = useContract();
 let crd: WidgetCrd;
@@ -15,27 +16,15 @@ beforeAll(async () => {
 const header = (strategy: PatchStrategy) => setHeaderOptions('Content-Type', strategy);
 
 function twoContainerDeployment(name: string): V1Deployment {
-  return {
-    metadata: { name },
-    spec: {
-      replicas: 0,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            { name: 'web', image: 'nginx:1.27' },
-            { name: 'sidecar', image: 'busybox:1.36', command: ['sleep', 'infinity'] },
-          ],
-        },
-      },
-    },
-  };
+  return idleDeployment(name, [
+    { name: 'web', image: 'nginx:1.27' },
+    { name: 'sidecar', image: 'busybox:1.36', command: ['sleep', 'infinity'] },
+  ]);
 }
 
 describe('checklist 8: patch types', () => {
   it('checklist 8: strategic merge patch of a custom resource is 415 UnsupportedMediaType', async () => {
-    const widgets = new Widgets(contract.custom, crd, await contract.namespace());
+    const widgets = await Widgets.inFreshNamespace(contract, crd);
     await widgets.create(widget(crd, 'w'));
     const typed = await failure(widgets.patch('w', { spec: { size: 2 } }, PatchStrategy.StrategicMergePatch));
     expect([typed.code, typed.status?.reason]).toEqual([415, 'UnsupportedMediaType']);
@@ -107,7 +96,7 @@ describe('checklist 8: patch types', () => {
   });
 
   it('checklist 8: merge patch deletes with null and replaces lists whole; JSON patch applies ops or fails a test with 422', async () => {
-    const widgets = new Widgets(contract.custom, crd, await contract.namespace());
+    const widgets = await Widgets.inFreshNamespace(contract, crd);
     await widgets.create(widget(crd, 'w', { size: 1, tags: ['a', 'b'], labels: { x: '1', y: '2' } }));
     const merged = await widgets.patch('w', { spec: { tags: ['c'], labels: { x: null, z: '3' } } });
     expect(merged.spec).toMatchObject({ tags: ['c'], labels: { y: '2', z: '3' } });

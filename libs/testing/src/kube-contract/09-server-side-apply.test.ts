@@ -12,9 +12,7 @@ beforeAll(async () => {
   crd = await installWidgetCrd(contract);
 });
 
-async function widgetsInFreshNamespace(): Promise<Widgets> {
-  return new Widgets(contract.custom, crd, await contract.namespace());
-}
+const widgetsInFreshNamespace = () => Widgets.inFreshNamespace(contract, crd);
 
 function managers(obj: Obj): string[] {
   return (obj.metadata?.managedFields ?? []).map((m) => `${m.manager}/${m.operation}`).sort();

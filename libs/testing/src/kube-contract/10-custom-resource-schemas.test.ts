@@ -18,7 +18,7 @@ let crd: WidgetCrd;
 let widgets: Widgets;
 beforeAll(async () => {
   crd = await installWidgetCrd(contract);
-  widgets = new Widgets(contract.custom, crd, await contract.namespace());
+  widgets = await Widgets.inFreshNamespace(contract, crd);
 });
 
 function expectCause(failed: Failure, reason: string, field: string): void {

@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { causeFields, eventually, failure, uniqueName, useContract } from './test-support/contract.js';
+import { idleDeployment } from './test-support/workloads.js';
 
 const contract = useContract();
 
@@ -251,14 +252,7 @@ describe('checklist 10: server defaults read by kstatus and diffing', () => {
     const ns = await contract.namespace();
     await contract.apps.createNamespacedDeployment({
       namespace: ns,
-      body: {
-        metadata: { name: 'web' },
-        spec: {
-          replicas: 0,
-          selector: { matchLabels: { app: 'web' } },
-          template: template('web', [{ name: 'w', image: 'nginx:1.27' }]),
-        },
-      },
+      body: idleDeployment('web', [{ name: 'w', image: 'nginx:1.27' }]),
     });
     const selector = await failure(
       contract.apps.patchNamespacedDeployment(

@@ -144,6 +144,11 @@ const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** Widgets of one namespace through CustomObjectsApi. */
 export class Widgets {
+  /** Widgets of a namespace created for the calling test. */
+  static async inFreshNamespace(contract: Contract, crd: WidgetCrd): Promise<Widgets> {
+    return new Widgets(contract.custom, crd, await contract.namespace());
+  }
+
   constructor(
     private readonly custom: CustomObjectsApi,
     readonly crd: WidgetCrd,
