@@ -1,0 +1,1 @@
+export { sprigFunctions } from './sprig/index.js';

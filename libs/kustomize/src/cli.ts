@@ -1,0 +1,53 @@
+// `kustomize build DIR [--root ROOT]`: prints the YAML stream; a one-line error and exit code 1
+// on failure. Like `kubectl kustomize`, the CLI may read bases anywhere unless `--root` confines
+// it (the controllers always pass the artifact directory as the root).
+import path from 'node:path';
+import { build } from './build.js';
+
+export interface CommandIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const USAGE = 'usage: kustomize build DIR [--root ROOT]';
+
+interface BuildArgs {
+  readonly dir: string;
+  readonly root: string;
+}
+
+function parseArgs(args: readonly string[]): BuildArgs | undefined {
+  const [command, ...rest] = args;
+  if (command !== 'build') return undefined;
+  let dir: string | undefined;
+  let root = path.parse(process.cwd()).root;
+  for (let index = 0; index < rest.length; index += 1) {
+    const arg = rest[index] as string;
+    if (arg === '--root') {
+      const value = rest[index + 1];
+      if (value === undefined) return undefined;
+      root = value;
+      index += 1;
+    } else if (dir === undefined && !arg.startsWith('-')) {
+      dir = arg;
+    } else {
+      return undefined;
+    }
+  }
+  return dir === undefined ? undefined : { dir, root };
+}
+
+export function kustomizeBuildCommand(args: readonly string[], io: CommandIO): number {
+  const parsed = parseArgs(args);
+  if (parsed === undefined) {
+    io.stderr(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    io.stdout(build(parsed.dir, { root: parsed.root }).yaml);
+    return 0;
+  } catch (error) {
+    io.stderr(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
