@@ -4,7 +4,7 @@
 // runner's per-feature report and fails when fewer cases pass than FLOOR, so a regression
 // cannot land while the engine is still growing towards the issue's 98%.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,9 @@ const FLOOR = 235;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = join(root, '..', 'shared', 'conformance', 'kustomize');
-const compare = join(corpus, 'compare.mjs');
+const compareLink = join(corpus, 'compare.mjs');
 const bin = join(root, 'libs', 'cli', 'dist', 'bin.js');
-if (!existsSync(compare)) {
+if (!existsSync(compareLink)) {
   console.error(`conformance:kustomize: corpus not found at ${corpus}`);
   process.exit(1);
 }
@@ -25,6 +25,8 @@ if (!existsSync(bin)) {
   process.exit(1);
 }
 
+// compare.mjs only runs when started by its real path (it compares argv[1] with its own URL).
+const compare = realpathSync(compareLink);
 const out = mkdtempSync(join(tmpdir(), 'flotilla-kustomize-corpus-'));
 const reportFile = join(out, 'report.json');
 const run = spawnSync(
