@@ -4,9 +4,9 @@
  */
 import {
   FuncError,
-  GoComplex,
   GoFunc,
   formatValue,
+  kindOf,
   type GoMap,
   type GoValue,
   type ParamType,
@@ -98,25 +98,9 @@ export function toFloat64(v: GoValue): number {
   }
 }
 
-/** reflect.Kind name of a value, as Sprig's messages and kindOf print it. */
+/** reflect.Kind name of a value, as Sprig's messages and kindOf print it (nil is `invalid`). */
 export function kindName(v: GoValue): string {
-  if (v === null) return 'invalid';
-  switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'string';
-    case 'bigint':
-      return 'int';
-    case 'number':
-      return 'float64';
-    default:
-      break;
-  }
-  if (Array.isArray(v)) return 'slice';
-  if (v instanceof GoFunc) return 'func';
-  if (isGoMap(v)) return 'map';
-  return v instanceof GoComplex ? 'complex128' : 'struct';
+  return v === null ? 'invalid' : kindOf(v);
 }
 
 /** Sprig's panics surface as template errors; `must*` variants return them as errors. */
