@@ -15,6 +15,11 @@ const SERVER_PACKAGES = [
   ['sshd', 'openssh-server'],
   ['ssh', 'openssh-client'],
   ['git', 'git'],
+  // libs/sops checks its age and OpenPGP data keys against the real tools.
+  ['age', 'age'],
+  ['gpg', 'gnupg'],
+  // Test certificates (libs/testing certs.ts: TLS git and registry servers) are made with openssl.
+  ['openssl', 'openssl'],
 ];
 
 function onPath(binary) {

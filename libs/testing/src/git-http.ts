@@ -12,6 +12,7 @@ import {
   listenOnLoopback,
   summaryLine,
   type BasicCredentials,
+  type LoopbackTlsOptions,
 } from './http-server.js';
 import { makeTempDir, removeDir, requireBinary } from './process.js';
 
@@ -20,6 +21,10 @@ export interface GitHttpServerOptions {
   repoRoot?: string;
   /** Require these Basic credentials for every request, fetches included. */
   auth?: BasicCredentials;
+  /** Require `Authorization: Bearer <token>` (with `auth` too: either one is accepted). */
+  bearerToken?: string;
+  /** Serve HTTPS with this key and certificate (and require client certificates with `clientCa`). */
+  tls?: LoopbackTlsOptions;
 }
 
 export interface ServedGitRequest {
@@ -50,6 +55,7 @@ interface BackendContext {
   gitBinary: string;
   repoRoot: string;
   auth: BasicCredentials | undefined;
+  bearerToken: string | undefined;
   children: Set<ChildProcess>;
   log: ServedGitRequest[];
 }
@@ -138,10 +144,26 @@ async function relayCgiResponse(
   return status;
 }
 
+/** Bearer token first (when configured), then Basic auth; a 401 challenge names what is accepted. */
+function admitRequest(request: IncomingMessage, response: ServerResponse, context: BackendContext): boolean {
+  if (!context.bearerToken)
+    return admitBasicAuth(request, response, { required: context.auth, realm: 'flotilla-git' });
+  if (request.headers.authorization === `Bearer ${context.bearerToken}`) return true;
+  if (context.auth && basicCredentialsOf(request)) {
+    return admitBasicAuth(request, response, { required: context.auth, realm: 'flotilla-git' });
+  }
+  response.writeHead(401, {
+    'WWW-Authenticate': 'Bearer realm="flotilla-git"',
+    'Content-Type': 'text/plain; charset=utf-8',
+  });
+  response.end('authentication required\n');
+  return false;
+}
+
 async function serveGitRequest(request: IncomingMessage, response: ServerResponse, context: BackendContext) {
   const entry: ServedGitRequest = { method: request.method ?? 'GET', path: request.url ?? '/', status: 401 };
   context.log.push(entry);
-  if (!admitBasicAuth(request, response, { required: context.auth, realm: 'flotilla-git' })) return;
+  if (!admitRequest(request, response, context)) return;
   entry.user = context.auth ? basicCredentialsOf(request)?.username : undefined;
   const child = spawn(context.gitBinary, ['http-backend'], {
     env: cgiEnvironment(request, context),
@@ -164,13 +186,20 @@ export async function startGitHttpServer(options: GitHttpServerOptions = {}): Pr
   const gitBinary = requireBinary('git', 'git');
   const ownedRoot = options.repoRoot ? undefined : await makeTempDir('git-http');
   const repoRoot = options.repoRoot ?? (ownedRoot as string);
-  const context: BackendContext = { gitBinary, repoRoot, auth: options.auth, children: new Set(), log: [] };
+  const context: BackendContext = {
+    gitBinary,
+    repoRoot,
+    auth: options.auth,
+    bearerToken: options.bearerToken,
+    children: new Set(),
+    log: [],
+  };
   const listening = await listenOnLoopback((request, response) => {
     serveGitRequest(request, response, context).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       response.end(`git-http test server failed: ${String(error)}\n`);
     });
-  });
+  }, options.tls);
   let stopping: Promise<void> | undefined;
   const credentials = options.auth
     ? `${encodeURIComponent(options.auth.username)}:${encodeURIComponent(options.auth.password)}@`

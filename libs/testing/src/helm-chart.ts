@@ -28,6 +28,8 @@ export interface TarEntry {
   path: string;
   content: Buffer;
   mode?: number;
+  /** Makes the entry a symbolic link to this target (content is ignored). */
+  linkTarget?: string;
 }
 
 const BLOCK = 512;
@@ -60,9 +62,11 @@ function tarHeader(entry: {
   mode: number;
   mtime: number;
   type: string;
+  linkname?: string;
 }) {
   const header = Buffer.alloc(BLOCK);
   writeString(header, entry.name, 0, 100);
+  if (entry.linkname) writeString(header, entry.linkname, 157, 100);
   writeOctal(header, entry.mode, 100, 8);
   writeOctal(header, 0, 108, 8); // uid
   writeOctal(header, 0, 116, 8); // gid
@@ -108,6 +112,12 @@ export function tarArchive(entries: TarEntry[], mtime: Date = CHART_ARCHIVE_MTIM
       split = { prefix: '', name: entry.path.slice(0, 100) };
     }
     const mode = entry.mode ?? 0o644;
+    if (entry.linkTarget !== undefined) {
+      blocks.push(
+        tarHeader({ ...split, size: 0, mode, mtime: seconds, type: '2', linkname: entry.linkTarget }),
+      );
+      continue;
+    }
     blocks.push(tarHeader({ ...split, size: entry.content.length, mode, mtime: seconds, type: '0' }));
     blocks.push(...padToBlock(entry.content));
   }

@@ -8,6 +8,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { LOOPBACK } from './process.js';
 
 export interface BasicCredentials {
@@ -24,9 +25,32 @@ export interface ListeningHttpServer {
   close(): Promise<void>;
 }
 
-/** Starts a Node HTTP server on a kernel-chosen free port of 127.0.0.1. */
-export async function listenOnLoopback(handler: RequestListener): Promise<ListeningHttpServer> {
-  const server = createServer(handler);
+/** Server-side TLS for listenOnLoopback: PEM key and certificate, optionally requiring client certs. */
+export interface LoopbackTlsOptions {
+  key: string;
+  cert: string;
+  /** CA bundle client certificates must chain to; with it, clients must present one. */
+  clientCa?: string;
+}
+
+/**
+ * Starts a Node HTTP server on a kernel-chosen free port of 127.0.0.1; HTTPS (url `https://…`) when
+ * TLS options are given.
+ */
+export async function listenOnLoopback(
+  handler: RequestListener,
+  tls?: LoopbackTlsOptions,
+): Promise<ListeningHttpServer> {
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        handler,
+      )
+    : createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, LOOPBACK, () => {
@@ -45,7 +69,8 @@ export async function listenOnLoopback(handler: RequestListener): Promise<Listen
     });
     return closing;
   };
-  return { server, port: address.port, url: `http://${LOOPBACK}:${address.port}`, close };
+  const scheme = tls ? 'https' : 'http';
+  return { server, port: address.port, url: `${scheme}://${LOOPBACK}:${address.port}`, close };
 }
 
 function sameSecret(given: string, expected: string): boolean {

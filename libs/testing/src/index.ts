@@ -12,3 +12,6 @@ export * from './testenv.js';
 export * from './service-process.js';
 export * from './service-contract.js';
 export * from './kube-api/index.js';
+export * from './certs.js';
+export * from './registry-token.js';
+export * from './http-proxy.js';

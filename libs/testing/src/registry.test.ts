@@ -145,3 +145,74 @@ describe('startRegistry stop()', () => {
     await expect(fetch(`${registry.url}/v2/`)).rejects.toThrow();
   });
 });
+
+describe('startRegistry with Bearer token auth', () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry({ tokenAuth: { credentials: { username: 'robot', password: 's3cret' } } });
+  });
+  afterAll(async () => registry?.stop());
+
+  it('challenges with the token realm and accepts a token the token server issued for the scope', async () => {
+    const challenged = await fetch(`${registry.url}/v2/tokened/app/tags/list`);
+    expect(challenged.status).toBe(401);
+    const challenge = challenged.headers.get('www-authenticate') ?? '';
+    expect(challenge).toContain(`realm="${registry.tokenServer?.realm}"`);
+    expect(challenge).toContain('scope="repository:tokened/app:pull"');
+    const tokenUrl = new URL(registry.tokenServer?.realm ?? '');
+    tokenUrl.searchParams.set('service', 'flotilla-registry');
+    tokenUrl.searchParams.set('scope', 'repository:tokened/app:pull,push');
+    const wrong = await fetch(tokenUrl, {
+      headers: { Authorization: basicAuthHeader({ username: 'robot', password: 'nope' }) },
+    });
+    expect(wrong.status).toBe(401);
+    const issued = await fetch(tokenUrl, {
+      headers: { Authorization: basicAuthHeader({ username: 'robot', password: 's3cret' }) },
+    });
+    const { token } = (await issued.json()) as { token: string };
+    const started = await fetch(`${registry.url}/v2/tokened/app/blobs/uploads/`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(started.status).toBe(202);
+    const anonymous = await fetch(`${tokenUrl}`);
+    const { token: anonymousToken } = (await anonymous.json()) as { token: string };
+    const denied = await fetch(`${registry.url}/v2/tokened/app/blobs/uploads/`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${anonymousToken}` },
+    });
+    expect(denied.status).toBe(401);
+    expect(registry.tokenServer?.requests.map((request) => request.principal)).toEqual([
+      'rejected',
+      'basic:robot',
+      'anonymous',
+    ]);
+  });
+});
+
+describe('startRegistry with TLS', () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry({ tls: { clientAuth: true } });
+  });
+  afterAll(async () => registry?.stop());
+
+  it('serves HTTPS with a certificate of the generated CA and requires a client certificate', async () => {
+    expect(registry.url).toBe(`https://${registry.host}`);
+    const pki = registry.pki;
+    expect(pki?.ca.cert).toContain('BEGIN CERTIFICATE');
+    const { request } = await import('node:https');
+    const status = (options: object) =>
+      new Promise<number | string>((resolve) => {
+        const sent = request(`${registry.url}/v2/`, options, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        sent.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        sent.end();
+      });
+    expect(await status({ ca: pki?.ca.cert, cert: pki?.client.cert, key: pki?.client.key })).toBe(200);
+    expect(await status({})).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    expect(await status({ ca: pki?.ca.cert })).not.toBe(200);
+  });
+});

@@ -1,12 +1,16 @@
 // OCI registry: Debian's docker-registry (distribution 2.8) with filesystem storage in a temp dir,
-// deletes enabled, and optionally htpasswd Basic auth. Also small push helpers over the
-// distribution HTTP API, so tests can publish images and artifacts for the source controller.
+// deletes enabled, and optionally htpasswd Basic auth, Bearer token auth (with our token server)
+// or TLS. Also small push helpers over the distribution HTTP API, so tests can publish images and
+// artifacts for the source controller.
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { hash } from 'bcryptjs';
 import { stringify } from 'yaml';
+import { makeSelfSignedCertificate, makeTestPki, type TestPki } from './certs.js';
 import { basicAuthHeader, summaryLine, type BasicCredentials } from './http-server.js';
+import { startRegistryTokenServer, type RunningTokenServer } from './registry-token.js';
 import {
   LOOPBACK,
   awaitServerStart,
@@ -21,6 +25,14 @@ import {
 export interface RegistryServerOptions {
   /** Require these credentials (htpasswd, bcrypt) for every API call. */
   auth?: BasicCredentials;
+  /**
+   * Bearer token auth instead: the registry challenges with `Bearer realm=…,service=…,scope=…` and
+   * accepts JWTs from a token server started alongside (`tokenServer`), which grants pull and push
+   * to `credentials` (Basic at the token endpoint) or to `refreshToken` (identity token grant).
+   */
+  tokenAuth?: { credentials?: BasicCredentials; refreshToken?: string; anonymousPull?: boolean };
+  /** Serve HTTPS with a throwaway CA (`pki`); `clientAuth` also requires a client certificate. */
+  tls?: { clientAuth?: boolean };
 }
 
 /** Where a registry is and how to log in; what the push helpers need. */
@@ -37,6 +49,10 @@ export interface RunningRegistry extends RegistryEndpoint {
   readonly port: number;
   /** Filesystem storage root. */
   readonly dataDir: string;
+  /** With `tokenAuth`: the token server, its realm and the requests it answered. */
+  readonly tokenServer?: RunningTokenServer;
+  /** With `tls`: the CA to trust and a client certificate it accepts. */
+  readonly pki?: TestPki;
   summary(): string;
   stop(): Promise<void>;
 }
@@ -44,7 +60,18 @@ export interface RunningRegistry extends RegistryEndpoint {
 // The Go bcrypt check runs on every authenticated request; the minimum cost keeps pushes fast.
 const HTPASSWD_BCRYPT_COST = 4;
 
-function registryConfig(options: { port: number; dataDir: string; htpasswdPath?: string }): string {
+export const REGISTRY_TOKEN_SERVICE = 'flotilla-registry';
+const REGISTRY_TOKEN_ISSUER = 'flotilla-token-issuer';
+
+interface RegistryConfigOptions {
+  port: number;
+  dataDir: string;
+  htpasswdPath?: string;
+  token?: { realm: string; rootcertbundle: string };
+  tls?: { certificate: string; key: string; clientcas?: string[] };
+}
+
+function registryConfig(options: RegistryConfigOptions): string {
   const config: Record<string, unknown> = {
     version: 0.1,
     log: { level: 'info', formatter: 'text', accesslog: { disabled: true } },
@@ -53,10 +80,18 @@ function registryConfig(options: { port: number; dataDir: string; htpasswdPath?:
       delete: { enabled: true },
       maintenance: { uploadpurging: { enabled: false } },
     },
-    http: { addr: `${LOOPBACK}:${options.port}`, secret: randomBytes(16).toString('hex') },
+    http: {
+      addr: `${LOOPBACK}:${options.port}`,
+      secret: randomBytes(16).toString('hex'),
+      ...(options.tls ? { tls: options.tls } : {}),
+    },
   };
   if (options.htpasswdPath)
     config.auth = { htpasswd: { realm: 'flotilla-registry', path: options.htpasswdPath } };
+  if (options.token)
+    config.auth = {
+      token: { ...options.token, service: REGISTRY_TOKEN_SERVICE, issuer: REGISTRY_TOKEN_ISSUER },
+    };
   return stringify(config);
 }
 
@@ -66,13 +101,32 @@ function registryEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('REGISTRY_')));
 }
 
-async function waitForRegistryApi(url: string, proc: ManagedProcess): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const status = await fetch(`${url}/v2/`).then(
+// fetch() cannot trust a private CA, so the TLS registry is probed with node:https.
+function pingStatus(url: string, pki: TestPki | undefined): Promise<number> {
+  if (!pki) {
+    return fetch(`${url}/v2/`).then(
       (response) => response.status,
       () => 0,
     );
+  }
+  return new Promise((resolve) => {
+    const request = httpsRequest(
+      `${url}/v2/`,
+      { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on('error', () => resolve(0));
+    request.end();
+  });
+}
+
+async function waitForRegistryApi(url: string, proc: ManagedProcess, pki?: TestPki): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const status = await pingStatus(url, pki);
     if (status === 200 || status === 401) return;
     if (proc.child.exitCode !== null) throw new Error(`exited with code ${proc.child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`GET /v2/ answered ${status}`);
@@ -80,30 +134,64 @@ async function waitForRegistryApi(url: string, proc: ManagedProcess): Promise<vo
   }
 }
 
+async function writeHtpasswd(dir: string, auth: BasicCredentials | undefined): Promise<string | undefined> {
+  if (!auth) return undefined;
+  const htpasswdPath = join(dir, 'htpasswd');
+  const bcrypted = await hash(auth.password, HTPASSWD_BCRYPT_COST);
+  await writeFile(htpasswdPath, `${auth.username}:${bcrypted}\n`, { mode: 0o600 });
+  return htpasswdPath;
+}
+
+async function startTokenServer(
+  dir: string,
+  tokenAuth: RegistryServerOptions['tokenAuth'],
+): Promise<RunningTokenServer | undefined> {
+  if (!tokenAuth) return undefined;
+  const signer = await makeSelfSignedCertificate(dir, 'token-signer', REGISTRY_TOKEN_ISSUER);
+  return startRegistryTokenServer({
+    service: REGISTRY_TOKEN_SERVICE,
+    issuer: REGISTRY_TOKEN_ISSUER,
+    signer,
+    ...tokenAuth,
+  });
+}
+
+function tlsConfig(pki: TestPki | undefined, clientAuth: boolean | undefined): RegistryConfigOptions['tls'] {
+  if (!pki) return undefined;
+  return {
+    certificate: pki.server.certPath,
+    key: pki.server.keyPath,
+    ...(clientAuth ? { clientcas: [pki.ca.certPath] } : {}),
+  };
+}
+
 /** Starts docker-registry on a free loopback port with storage in a temp dir. */
 export async function startRegistry(options: RegistryServerOptions = {}): Promise<RunningRegistry> {
   const binary = requireBinary('docker-registry', 'docker-registry', ['/usr/bin', '/usr/local/bin']);
   const dir = await makeTempDir('registry');
   let proc: ManagedProcess | undefined;
+  let tokenServer: RunningTokenServer | undefined;
   try {
     const port = await freePort();
     const dataDir = join(dir, 'data');
     const configPath = join(dir, 'config.yml');
-    let htpasswdPath: string | undefined;
-    if (options.auth) {
-      htpasswdPath = join(dir, 'htpasswd');
-      const bcrypted = await hash(options.auth.password, HTPASSWD_BCRYPT_COST);
-      await writeFile(htpasswdPath, `${options.auth.username}:${bcrypted}\n`, { mode: 0o600 });
-    }
-    await writeFile(configPath, registryConfig({ port, dataDir, htpasswdPath }));
+    const htpasswdPath = await writeHtpasswd(dir, options.auth);
+    tokenServer = await startTokenServer(dir, options.tokenAuth);
+    const pki = options.tls ? await makeTestPki(dir) : undefined;
+    const token = tokenServer
+      ? { realm: tokenServer.realm, rootcertbundle: join(dir, 'token-signer.crt') }
+      : undefined;
+    const tls = tlsConfig(pki, options.tls?.clientAuth);
+    await writeFile(configPath, registryConfig({ port, dataDir, htpasswdPath, token, tls }));
     proc = startProcess(binary, ['serve', configPath], { cwd: dir, env: registryEnvironment() });
-    const url = `http://${LOOPBACK}:${port}`;
+    const url = `${pki ? 'https' : 'http'}://${LOOPBACK}:${port}`;
     const running = proc;
-    await awaitServerStart('docker-registry', running, port, () => waitForRegistryApi(url, running));
+    await awaitServerStart('docker-registry', running, port, () => waitForRegistryApi(url, running, pki));
     let stopping: Promise<void> | undefined;
     const credentials = options.auth
       ? [`user=${options.auth.username}`, `password=${options.auth.password}`]
       : [];
+    const tokens = tokenServer;
     return {
       url,
       host: `${LOOPBACK}:${port}`,
@@ -111,14 +199,20 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
       dataDir,
       username: options.auth?.username,
       password: options.auth?.password,
+      tokenServer: tokens,
+      pki,
       summary: () => summaryLine('registry', url, [...credentials, `host=${LOOPBACK}:${port}`]),
       stop() {
-        stopping ??= running.stop().then(() => removeDir(dir));
+        stopping ??= running
+          .stop()
+          .then(() => tokens?.close())
+          .then(() => removeDir(dir));
         return stopping;
       },
     };
   } catch (error) {
     await proc?.stop();
+    await tokenServer?.close();
     await removeDir(dir);
     throw error;
   }

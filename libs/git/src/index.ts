@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './url.js';
+export { createHttpClient, type HttpClientOptions, type ProxyOptions } from './http-client.js';
+export { knownHostKeys, fingerprint } from './ssh/known-hosts.js';
+export { createSshHttpClient, SSH_PLACEHOLDER_URL, type SshAuthOptions } from './ssh/transport.js';
+export * from './remote.js';
+export * from './refs.js';
+export * from './objects.js';
+export * from './checkout.js';
+export { parseGitmodules, type Submodule } from './submodules.js';
+export * from './verify.js';
+export * from './push.js';
