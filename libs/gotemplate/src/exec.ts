@@ -33,6 +33,7 @@ import {
   byteLength,
   isMap,
   isTrue,
+  methodOf,
   paramTypeName,
   sortedKeys,
   typeName,
@@ -49,6 +50,12 @@ export interface ExecLimits {
   maxOutputLength: number;
   /** Total range iterations allowed in one execution. */
   maxRangeIterations: number;
+  /**
+   * A step budget shared by every execution holding the same object (range iterations and
+   * template calls), so work spread over many nested executions (e.g. Helm's include) is bounded
+   * too; `deadline` (epoch milliseconds) bounds their wall-clock time.
+   */
+  budget?: { steps: number; deadline?: number };
 }
 
 /** What the executor needs from a template (implemented by Template). */
@@ -263,6 +270,7 @@ export class State {
     if (++this.rangeIterations > this.tmpl.limits.maxRangeIterations) {
       this.errorf(`range iterations exceed the limit of ${this.tmpl.limits.maxRangeIterations}`);
     }
+    this.spendStep();
     const { decl, isAssign } = node.pipe;
     if (decl.length > 0) {
       // With two variables the first gets the key; with one, the element.
@@ -286,8 +294,18 @@ export class State {
     }
   }
 
+  private spendStep(): void {
+    const budget = this.tmpl.limits.budget;
+    if (!budget) return;
+    if (--budget.steps < 0) this.errorf('execution exceeds its step budget');
+    // Checking the clock every 1024 steps keeps the cost negligible.
+    if (budget.deadline !== undefined && (budget.steps & 0x3ff) === 0 && Date.now() > budget.deadline)
+      this.errorf('execution exceeds its time limit');
+  }
+
   private walkTemplate(dot: GoValue, node: TemplateNode): void {
     this.at(node);
+    this.spendStep();
     const tmpl = this.tmpl.lookup(node.name);
     if (!tmpl) this.errorf(`template ${quoteGo(node.name)} not defined`);
     if (this.depth >= this.tmpl.limits.maxExecDepth) {
@@ -436,6 +454,11 @@ export class State {
       if (receiver.nilInterface) this.errorf(`nil pointer evaluating interface {}.${fieldName}`);
       if (this.tmpl.missingKey === 'error') this.errorf(`nil data; no entry for key ${quoteGo(fieldName)}`);
       return { value: null, nilInterface: false };
+    }
+    const method = methodOf(recv, fieldName);
+    if (method) {
+      const value = this.evalCall(dot, { fn: method, builtin: false }, node, inv);
+      return { value, nilInterface: value === null };
     }
     if (!isMap(recv)) return this.errorf(`can't evaluate field ${fieldName} in type ${typeName(recv)}`);
     if (inv.args.length > 1 || inv.final !== MISSING)

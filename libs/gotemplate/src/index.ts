@@ -3,6 +3,10 @@ export { TemplateError, ParseError, ExecError, FuncError } from './errors.js';
 export {
   GoFunc,
   GoComplex,
+  GoStruct,
+  GO_METHODS,
+  withMethods,
+  methodOf,
   toGoFunc,
   typeName,
   isTrue,
@@ -18,3 +22,15 @@ export { Tree, type ParseMode } from './parser.js';
 export { fromJSON } from './json.js';
 export type { ExecLimits, MissingKey } from './exec.js';
 export * as nodes from './nodes.js';
+export {
+  runTemplateVector,
+  judgeTemplateVector,
+  judgeError,
+  isGoOnly,
+  GO_ONLY_TAGS,
+  type TemplateVector,
+  type VectorResult,
+  type RunOptions as VectorRunOptions,
+  type ErrorExpectation,
+  type NamedText,
+} from './vectors.js';

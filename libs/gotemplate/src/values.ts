@@ -50,6 +50,29 @@ export class GoStruct {
   ) {}
 }
 
+/**
+ * Methods of a named map or slice type (e.g. Helm's `files` map with Get/Glob, `VersionSet` with
+ * Has): a field name that is a method calls it, as Go looks up methods before map keys.
+ */
+export const GO_METHODS: unique symbol = Symbol('gotemplate.methods');
+
+interface WithMethods {
+  [GO_METHODS]?: Record<string, GoFunc>;
+}
+
+/** Attaches methods to a map or slice value (non-enumerable, so ranging and printing ignore them). */
+export function withMethods<T extends GoValue[] | GoMap>(value: T, methods: Record<string, GoFunc>): T {
+  Object.defineProperty(value, GO_METHODS, { value: methods, enumerable: false });
+  return value;
+}
+
+/** The method `name` of a map or slice value with methods, if any. */
+export function methodOf(value: GoValue, name: string): GoFunc | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const methods = (value as WithMethods)[GO_METHODS];
+  return methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+}
+
 /** Wraps a plain JS function as a Go func: its declared parameters are fixed `any`, plus `...any`. */
 export function toGoFunc(name: string, fn: GoFunc | ((...args: GoValue[]) => GoValue)): GoFunc {
   if (fn instanceof GoFunc) return fn;

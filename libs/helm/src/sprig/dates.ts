@@ -5,6 +5,7 @@
  */
 import { type FuncMap, type GoValue } from '@flotilla/gotemplate';
 import { def } from './convert.js';
+import { timeMillis } from './time-value.js';
 
 interface ZonedTime {
   year: number;
@@ -20,7 +21,7 @@ interface ZonedTime {
   zoneName: string;
 }
 
-const MONTHS = [
+export const MONTHS = [
   'January',
   'February',
   'March',
@@ -34,7 +35,7 @@ const MONTHS = [
   'November',
   'December',
 ];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Wall-clock fields of an instant in a zone (undefined zone = the process's local zone). */
 export function zonedTime(epochMillis: number, zone: string | undefined): ZonedTime {
@@ -127,7 +128,7 @@ function formatToken(t: ZonedTime, token: string): string {
 }
 
 /** Go's layout elements, longest alternatives first as time.nextStdChunk prefers them. */
-const LAYOUT_TOKENS =
+export const LAYOUT_TOKENS =
   /January|Jan|Monday|Mon|MST|2006|002|0[1-6]|15|__2|_2|[1-5]|PM|pm|[-Z]07:00:00|[-Z]070000|[-Z]07:00|[-Z]0700|[-Z]07|[.,](?:0+|9+)(?!\d)/g;
 
 /** time.Time.Format with Go's reference-time layout. */
@@ -137,12 +138,13 @@ export function formatGoTime(t: ZonedTime, layout: string): string {
 
 /** Sprig's dateInZone: ints are Unix seconds; other values mean "now", as in Sprig. */
 export function dateInZone(layout: string, date: GoValue, zone: string): string {
-  const millis = typeof date === 'bigint' ? Number(date) * 1000 : Date.now();
+  const t = timeMillis(date);
+  const millis = t !== undefined ? t : typeof date === 'bigint' ? Number(date) * 1000 : Date.now();
   return formatGoTime(zonedTime(millis, resolveZone(zone)), layout);
 }
 
 /** time.LoadLocation: "" and "UTC" are UTC, "Local" the process zone, unknown names fall back to UTC. */
-function resolveZone(zone: string): string | undefined {
+export function resolveZone(zone: string): string | undefined {
   if (zone === '' || zone === 'UTC') return 'UTC';
   if (zone === 'Local') return undefined;
   try {

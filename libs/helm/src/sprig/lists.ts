@@ -44,15 +44,27 @@ function concat(lists: GoValue[]): GoValue[] {
   return out;
 }
 
+/** Longest list until/untilStep/seq build: Go would allocate without bound; we refuse instead. */
+export const MAX_GENERATED_LIST = 10_000_000;
+
+function checkListSize(start: bigint, stop: bigint, step: bigint): void {
+  const span = stop > start ? stop - start : start - stop;
+  const abs = step < 0n ? -step : step;
+  if (span / abs > BigInt(MAX_GENERATED_LIST))
+    fail(`list of ${span / abs} elements exceeds the limit of ${MAX_GENERATED_LIST}`);
+}
+
 /** Sprig's untilStep: an empty list whenever the step cannot reach stop. */
 export function untilStep(start: bigint, stop: bigint, step: bigint): bigint[] {
   const out: bigint[] = [];
   if (stop < start) {
     if (step >= 0n) return out;
+    checkListSize(start, stop, step);
     for (let i = start; i > stop; i += step) out.push(i);
     return out;
   }
   if (step <= 0n) return out;
+  checkListSize(start, stop, step);
   for (let i = start; i < stop; i += step) out.push(i);
   return out;
 }

@@ -1,8 +1,15 @@
 /**
- * Sprig's semverCompare with Masterminds/semver v3 parsing, on npm `semver` for ordering.
- * `semver` itself needs a struct value with methods, which @flotilla/gotemplate does not export yet.
+ * Sprig's semver and semverCompare with Masterminds/semver v3 parsing, on npm `semver` for ordering.
+ * `semver` returns a *semver.Version struct with Masterminds' methods (Major, Compare, …).
  */
-import { FuncError, type FuncMap } from '@flotilla/gotemplate';
+import {
+  FuncError,
+  GoFunc,
+  GoStruct,
+  type FuncMap,
+  type GoValue,
+  type ParamType,
+} from '@flotilla/gotemplate';
 import semver from 'semver';
 import { def } from './convert.js';
 
@@ -56,20 +63,89 @@ export function toNpmRange(constraint: string): string {
         .join(' '),
     )
     .join(' || ');
-  const valid = semver.validRange(range.replace(/(^|\s)v(?=\d)/g, '$1'), { loose: true });
+  const valid = semver.validRange(expandPrerelease(range.replace(/(^|\s)v(?=\d)/g, '$1')), { loose: true });
   if (valid === null) throw new FuncError(`improper constraint: ${constraint}`);
   return valid;
 }
 
-/** semverCompare: whether the version satisfies the constraint. */
+/** Masterminds reads "1.21-0" as 1.21.0-0; npm needs the missing parts written out. */
+function expandPrerelease(range: string): string {
+  return range.replace(
+    /(^|[\s=<>~^])(\d+)(?:\.(\d+))?(?:\.(\d+))?-(?=[0-9A-Za-z])/g,
+    (_m, pre: string, major: string, minor?: string, patch?: string) =>
+      `${pre}${major}.${minor ?? '0'}.${patch ?? '0'}-`,
+  );
+}
+
+/**
+ * semverCompare: whether the version satisfies the constraint. As in Masterminds, a constraint
+ * with a prerelease part lets prerelease versions match (">=1.21-0" accepts "1.29.0-gke.1").
+ */
 export function semverCompare(constraint: string, version: string): boolean {
   const range = toNpmRange(constraint);
   const v = parseVersion(version);
-  return semver.satisfies(canonical(v), range);
+  const includePrerelease = /\d-[0-9A-Za-z]/.test(constraint);
+  return semver.satisfies(canonical(v), range, { includePrerelease });
+}
+
+const versions = new WeakMap<GoStruct, Version>();
+
+function versionString(v: Version): string {
+  const pre = v.prerelease ? `-${v.prerelease}` : '';
+  const meta = v.metadata ? `+${v.metadata}` : '';
+  return `${v.major}.${v.minor}.${v.patch}${pre}${meta}`;
+}
+
+function otherVersion(o: GoValue): Version {
+  const v = o instanceof GoStruct ? versions.get(o) : undefined;
+  if (!v) throw new FuncError('wrong type for value; expected *semver.Version');
+  return v;
+}
+
+function method(name: string, params: ParamType[], impl: (...a: GoValue[]) => GoValue): GoFunc {
+  return new GoFunc(name, impl, { params });
+}
+
+/** A *semver.Version template value. */
+export function versionValue(v: Version): GoStruct {
+  const withVersion = (changes: Partial<Version>): GoStruct => {
+    const next = { ...v, ...changes };
+    return versionValue({ ...next, original: versionString(next) });
+  };
+  const s = new GoStruct(
+    '*semver.Version',
+    {},
+    {
+      Major: method('Major', [], () => v.major),
+      Minor: method('Minor', [], () => v.minor),
+      Patch: method('Patch', [], () => v.patch),
+      Prerelease: method('Prerelease', [], () => v.prerelease),
+      Metadata: method('Metadata', [], () => v.metadata),
+      Original: method('Original', [], () => v.original),
+      String: method('String', [], () => versionString(v)),
+      Compare: method('Compare', ['value'], (o) => BigInt(compareVersions(v, otherVersion(o)))),
+      LessThan: method('LessThan', ['value'], (o) => compareVersions(v, otherVersion(o)) < 0),
+      GreaterThan: method('GreaterThan', ['value'], (o) => compareVersions(v, otherVersion(o)) > 0),
+      Equal: method('Equal', ['value'], (o) => compareVersions(v, otherVersion(o)) === 0),
+      IncMajor: method('IncMajor', [], () =>
+        withVersion({ major: v.major + 1n, minor: 0n, patch: 0n, prerelease: '', metadata: '' }),
+      ),
+      IncMinor: method('IncMinor', [], () =>
+        withVersion({ minor: v.minor + 1n, patch: 0n, prerelease: '', metadata: '' }),
+      ),
+      // Masterminds: a prerelease version's patch increment just drops the prerelease.
+      IncPatch: method('IncPatch', [], () =>
+        withVersion({ patch: v.prerelease ? v.patch : v.patch + 1n, prerelease: '', metadata: '' }),
+      ),
+    },
+  );
+  versions.set(s, v);
+  return s;
 }
 
 export function semverFunctions(): FuncMap {
   return {
+    semver: def('semver', ['string'], (v) => versionValue(parseVersion(v as string))),
     semverCompare: def('semverCompare', ['string', 'string'], (c, v) =>
       semverCompare(c as string, v as string),
     ),

@@ -4,6 +4,9 @@ import { def, strval } from './convert.js';
 
 const isSpace = (c: string): boolean => /^\s$/u.test(c);
 
+/** Longest string `repeat` builds. */
+const MAX_REPEAT_LENGTH = 64 * 1024 * 1024;
+
 /** Go's strings.Split: an empty separator splits into characters; n < 0 means no limit. */
 export function goSplit(s: string, sep: string, n = -1): string[] {
   if (n === 0) return [];
@@ -198,6 +201,9 @@ export function stringFunctions(): FuncMap {
     untitle: def('untitle', ['string'], (s) => mapWordStarts(str(s), (c) => c.toLowerCase())),
     repeat: def('repeat', ['int', 'string'], (n, s) => {
       if (num(n) < 0) throw new FuncError('strings: negative Repeat count');
+      // Bounded so a hostile count fails fast instead of exhausting memory (Go: "Repeat output length overflow").
+      if (num(n) * str(s).length > MAX_REPEAT_LENGTH)
+        throw new FuncError(`strings: Repeat output length exceeds the limit of ${MAX_REPEAT_LENGTH}`);
       return str(s).repeat(num(n));
     }),
     substr: def('substr', ['int', 'int', 'string'], (a, b, s) => substring(num(a), num(b), str(s))),
