@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTROLLER_NAMES } from '@flotilla/runtime';
-import { selectControllers, UsageError } from './run-command.js';
+import { definitionFor, selectControllers, UsageError } from './run-command.js';
 import { main } from './main.js';
 
 describe('flotilla run', () => {
@@ -15,5 +15,12 @@ describe('flotilla run', () => {
   it('rejects unknown controllers and commands with usage errors', async () => {
     expect(() => selectControllers(['flux-controller'])).toThrow(UsageError);
     expect(await main(['frobnicate'])).toBe(2);
+  });
+
+  it('hosts the real reconcilers where they exist', () => {
+    expect(definitionFor('kustomize-controller').start).toBeTypeOf('function');
+    expect(definitionFor('kustomize-controller').name).toBe('kustomize-controller');
+    expect(definitionFor('source-controller').start).toBeTypeOf('function');
+    expect(definitionFor('helm-controller').start).toBeUndefined();
   });
 });

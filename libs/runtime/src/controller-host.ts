@@ -289,6 +289,12 @@ export async function startControllerHost(
     registry: metrics,
   });
   lifecycle.onShutdown('health server', () => health.close());
+  // Not ready while controllers are still starting (a SIGTERM then would find no handler yet);
+  // registered with the health server, so the store and bus opening are covered too.
+  let controllersStarted = false;
+  health.addReadinessCheck('controllers', () => {
+    if (!controllersStarted) throw new Error('controllers are starting');
+  });
   try {
     const artifacts = await openArtifactStore(storeConfig, { logger });
     lifecycle.onShutdown('artifact store', () => artifacts.close());
@@ -319,6 +325,7 @@ export async function startControllerHost(
       };
       await definition.start?.(context);
     }
+    controllersStarted = true;
     // Registered last so it runs first: stop answering ready before anything drains.
     lifecycle.onShutdown('readiness', () => health.markShuttingDown());
     logger.info(

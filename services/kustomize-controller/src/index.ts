@@ -1,4 +1,5 @@
+import { kustomizeControllerDefinition } from '@flotilla/kustomization';
 import type { ControllerDefinition } from '@flotilla/runtime';
 
-/** The kustomize-controller: hosted with the shared runtime; reconcilers come with its issue. */
-export const definition: ControllerDefinition = { name: 'kustomize-controller' };
+/** The kustomize-controller: its reconciler and settings live in @flotilla/kustomization. */
+export const definition: ControllerDefinition = kustomizeControllerDefinition();

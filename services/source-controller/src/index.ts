@@ -1,4 +1,5 @@
 import type { ControllerDefinition } from '@flotilla/runtime';
+import { sourceControllerDefinition } from '@flotilla/source';
 
-/** The source-controller: hosted with the shared runtime; reconcilers come with its issue. */
-export const definition: ControllerDefinition = { name: 'source-controller' };
+/** The source-controller: the artifact server and the five source reconcilers from @flotilla/source. */
+export const definition: ControllerDefinition = sourceControllerDefinition();
