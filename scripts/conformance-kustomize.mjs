@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Cases passing when the floor was last raised; raise it as the engine improves.
-const FLOOR = 235;
+const FLOOR = 236;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = join(root, '..', 'shared', 'conformance', 'kustomize');

@@ -3,7 +3,7 @@
 // AccumulateTarget.
 import { KustomizeError } from './errors.js';
 import type { ConfinedFiles } from './files.js';
-import { addGenerated, generate } from './generators.js';
+import { addGenerated, generate, indexForGenerators, type GeneratedIndex } from './generators.js';
 import {
   isComponent,
   loadKustomization,
@@ -18,10 +18,20 @@ import {
   nameOf,
   namespaceOf,
   newResource,
-  type KObject,
+  type Origin,
   type Resource,
 } from './resource.js';
-import { loadPluginConfigs, runCustomTransformers } from './custom-transformers.js';
+import { loadCrds } from './crds.js';
+import {
+  loadPluginConfigs,
+  pluginRef,
+  runCustomTransformers,
+  runValidators,
+  type PluginConfig,
+} from './custom-transformers.js';
+import { inflateHelmCharts } from './helm.js';
+import { fileOrigin, isRemote, loadRemote } from './remote.js';
+import { originPath, type BuildState } from './state.js';
 import { loadOpenAPISchemas } from './openapi.js';
 import { runTransformers } from './transform.js';
 import { addVars, loadVars } from './vars.js';
@@ -34,14 +44,25 @@ import { isObject, parseObjects } from './yaml-io.js';
 
 export interface AccumulateContext {
   readonly files: ConfinedFiles;
+  readonly state: BuildState;
   /** Kustomization directories being built, outermost first (to detect cycles). */
   readonly stack: readonly string[];
 }
+
+/** Bases nest at most this deep (a cycle through remote URLs or symlinks cannot recurse forever). */
+export const MAX_KUSTOMIZATION_DEPTH = 100;
 
 export function loadTarget(context: AccumulateContext, dir: string): LoadedKustomization {
   if (context.stack.includes(dir)) {
     const chain = [...context.stack, dir].map((entry) => context.files.relative(entry)).join(' -> ');
     throw new KustomizeError('CYCLE', `cycle detected: ${chain}`);
+  }
+  if (context.stack.length >= MAX_KUSTOMIZATION_DEPTH) {
+    throw new KustomizeError(
+      'LIMIT_EXCEEDED',
+      `kustomizations nest more than ${MAX_KUSTOMIZATION_DEPTH} deep`,
+      context.files.relative(dir),
+    );
   }
   return loadKustomization(context.files, dir);
 }
@@ -52,42 +73,45 @@ export function accumulate(
   input: Resource[],
   config: TransformerConfig,
 ): Resource[] {
-  const inner: AccumulateContext = { files: context.files, stack: [...context.stack, loaded.dir] };
+  const inner: AccumulateContext = { ...context, stack: [...context.stack, loaded.dir] };
+  const file = context.files.relative(loaded.file);
   loadConfigurations(context.files, loaded, config);
+  loadCrds(context.files, loaded, config);
   loadOpenAPISchemas(context.files, loaded, config.schemas);
-  addVars(
-    config.vars,
-    loadVars(loaded, context.files.relative(loaded.file)),
-    context.files.relative(loaded.file),
-  );
+  addVars(config.vars, loadVars(loaded, file), file);
   let resources = input;
+  const ids = new Set(resources.map(currentId));
   for (const entry of [...stringList(loaded, 'bases'), ...stringList(loaded, 'resources')]) {
     for (const resource of loadEntry(inner, loaded, entry, config))
-      appendUnique(inner, resources, resource, loaded);
+      appendUnique(inner, { resources, ids }, resource, loaded);
   }
   for (const entry of stringList(loaded, 'components')) {
-    const dir = inner.files.resolve(loaded.dir, entry);
-    const component = loadTarget(inner, dir);
+    const component = loadTarget(inner, targetDirectory(inner, loaded, entry));
     if (!isComponent(component)) {
-      throw new KustomizeError(
-        'INVALID_KUSTOMIZATION',
-        `'${entry}' is not a Component`,
-        context.files.relative(loaded.file),
-      );
+      throw new KustomizeError('INVALID_KUSTOMIZATION', `'${entry}' is not a Component`, file);
     }
     resources = accumulate(inner, component, resources, config);
   }
-  const buildDirectory = (dir: string): KObject[] =>
-    accumulate(inner, loadTarget(inner, dir), [], builtinTransformerConfig()).map(
-      (resource) => resource.object,
-    );
-  runGenerators(inner.files, loaded, resources);
-  const generators = loadPluginConfigs(inner.files, loaded, 'generators', buildDirectory);
-  runGeneratorPlugins(inner.files, loaded, resources, generators);
-  const transformed = runTransformers(inner.files, loaded, resources, config);
-  const plugins = { files: inner.files, dir: loaded.dir, schemas: config.schemas };
-  const transformers = loadPluginConfigs(inner.files, loaded, 'transformers', buildDirectory);
-  return runCustomTransformers(transformed, transformers, plugins);
+  const buildDirectory = (dir: string): Resource[] =>
+    accumulate(inner, loadTarget(inner, dir), [], builtinTransformerConfig());
+  runGenerators(inner.state, loaded, resources);
+  const charts = inflateHelmCharts(inner.state, loaded);
+  const known = { resources, ids: new Set(charts.length > 0 ? resources.map(currentId) : []) };
+  for (const resource of charts) appendUnique(inner, known, resource, loaded);
+  const generators = loadPluginConfigs(inner.state, loaded, 'generators', buildDirectory);
+  runGeneratorPlugins(inner.state, loaded, resources, generators);
+  const transformed = runTransformers({ files: inner.files, loaded, config, state: inner.state }, resources);
+  const plugins = { files: inner.files, dir: loaded.dir, schemas: config.schemas, state: inner.state };
+  const transformers = loadPluginConfigs(inner.state, loaded, 'transformers', buildDirectory);
+  const result = runCustomTransformers(transformed, transformers, plugins);
+  runValidators(result, loadPluginConfigs(inner.state, loaded, 'validators', buildDirectory), plugins);
+  return result;
+}
+
+/** A directory entry of resources/components: local, or a remote base fetched by the loader. */
+function targetDirectory(context: AccumulateContext, loaded: LoadedKustomization, entry: string): string {
+  if (!isRemote(entry)) return context.files.resolve(loaded.dir, entry);
+  return loadRemote(context.state, entry, context.files.relative(loaded.file));
 }
 
 function loadEntry(
@@ -96,7 +120,7 @@ function loadEntry(
   entry: string,
   config: TransformerConfig,
 ): Resource[] {
-  const file = context.files.resolve(loaded.dir, entry);
+  const file = targetDirectory(context, loaded, entry);
   const source = context.files.relative(loaded.file);
   if (!context.files.exists(file)) {
     throw new KustomizeError('MISSING_FILE', `resource '${entry}' not found`, source);
@@ -114,32 +138,45 @@ function loadEntry(
     return accumulate(context, nested, [], config);
   }
   const name = context.files.relative(file);
+  const origin = fileOrigin(context.state, file);
   return parseObjects(context.files.readText(file), name).map((object) => {
     if (kindOf(object) === '' || nameOf(object) === '') {
       throw new KustomizeError('INVALID_RESOURCE', 'a resource needs kind and metadata.name', name);
     }
-    return newResource(object);
+    return newResource(object, origin);
   });
+}
+
+/** Resources with their ids, so that adding n resources costs O(n), not O(n²). */
+interface IndexedResources {
+  readonly resources: Resource[];
+  readonly ids: Set<string>;
 }
 
 function appendUnique(
   context: AccumulateContext,
-  resources: Resource[],
+  { resources, ids }: IndexedResources,
   resource: Resource,
   loaded: LoadedKustomization,
 ): void {
   const id = currentId(resource);
-  if (resources.some((existing) => currentId(existing) === id)) {
+  if (ids.has(id)) {
     throw new KustomizeError(
       'DUPLICATE_ID',
       `may not add resource with an already registered id: ${describe(resource)}`,
       context.files.relative(loaded.file),
     );
   }
+  ids.add(id);
   resources.push(resource);
 }
 
-function runGenerators(files: ConfinedFiles, loaded: LoadedKustomization, resources: Resource[]): void {
+function generatorOrigin(state: BuildState, loaded: LoadedKustomization, kind: string): Origin {
+  return { configuredIn: originPath(state, loaded.file), configuredBy: { apiVersion: 'builtin', kind } };
+}
+
+function runGenerators(state: BuildState, loaded: LoadedKustomization, resources: Resource[]): void {
+  const { files } = state;
   const options = isObject(loaded.kustomization['generatorOptions'])
     ? loaded.kustomization['generatorOptions']
     : {};
@@ -149,39 +186,42 @@ function runGenerators(files: ConfinedFiles, loaded: LoadedKustomization, resour
     ['ConfigMap', 'configMapGenerator'],
     ['Secret', 'secretGenerator'],
   ];
+  let index: GeneratedIndex | undefined;
   for (const [kind, field] of generators) {
+    const origin = generatorOrigin(state, loaded, `${kind}Generator`);
     for (const spec of objectList(loaded, field)) {
       const behavior = typeof spec['behavior'] === 'string' ? spec['behavior'] : 'create';
-      addGenerated(resources, generate(kind, spec, context), behavior, file);
+      const generated = generate(kind, spec, context);
+      generated.origin = origin;
+      index ??= indexForGenerators(resources);
+      addGenerated(resources, generated, behavior, file, index);
     }
   }
 }
 
 /** The `generators` field: built-in ConfigMapGenerator/SecretGenerator configs (their own options only). */
 function runGeneratorPlugins(
-  files: ConfinedFiles,
+  state: BuildState,
   loaded: LoadedKustomization,
   resources: Resource[],
-  configs: readonly KObject[],
+  configs: readonly PluginConfig[],
 ): void {
+  const { files } = state;
   const file = files.relative(loaded.file);
   const context = { files, dir: loaded.dir, file, options: {} };
-  for (const config of configs) {
+  for (const { config, configuredIn } of configs) {
     const kind = kindOf(config);
     if (config['apiVersion'] !== 'builtin' || (kind !== 'ConfigMapGenerator' && kind !== 'SecretGenerator')) {
       throw new KustomizeError(
         'UNSUPPORTED',
-        `generator ${String(config['apiVersion'])}/${kind} is not supported`,
+        `generator ${String(config['apiVersion'])}/${kind} is not supported (only built-in generators)`,
         file,
       );
     }
     const spec = { ...config, name: nameOf(config), namespace: namespaceOf(config) };
     const behavior = typeof config['behavior'] === 'string' ? config['behavior'] : 'create';
-    addGenerated(
-      resources,
-      generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', spec, context),
-      behavior,
-      file,
-    );
+    const generated = generate(kind === 'ConfigMapGenerator' ? 'ConfigMap' : 'Secret', spec, context);
+    generated.origin = { configuredIn, configuredBy: pluginRef(config) };
+    addGenerated(resources, generated, behavior, file);
   }
 }

@@ -1,12 +1,17 @@
 // `kustomize build DIR`: accumulate the root target, add generator hash suffixes, rewrite name
-// references, sort, print.
+// references, sort, add the root's build metadata, print.
 import path from 'node:path';
-import { accumulate, loadTarget } from './accumulate.js';
+import { accumulate, loadTarget, type AccumulateContext } from './accumulate.js';
+import { applyBuildMetadata, buildMetadataOptions, DEFAULT_MANAGED_BY } from './build-metadata.js';
+import { KustomizeError } from './errors.js';
 import { ConfinedFiles } from './files.js';
+import type { HelmChartRenderer } from './helm.js';
 import type { LoadedKustomization } from './kustomization.js';
 import { contentHash } from './name-hash.js';
 import { fixNameReferences } from './name-reference.js';
+import { remoteFailed, type RemoteLoader } from './remote.js';
 import { nameOf, namespaceOf, setIdentity, type KObject, type Resource } from './resource.js';
+import { PendingHook, type BuildState } from './state.js';
 import { builtinTransformerConfig } from './transformer-config.js';
 import { resolveVars } from './vars.js';
 import { LEGACY_ORDER_FIRST, LEGACY_ORDER_LAST, legacySort } from './sort.js';
@@ -15,6 +20,18 @@ import { isObject, printObjects } from './yaml-io.js';
 export interface BuildOptions {
   /** Files may only be read inside this directory (default: the kustomization directory itself). */
   readonly root?: string;
+  /**
+   * Fetches remote bases (git URLs) and returns the checkout directory. Without it remote bases
+   * fail with REMOTE_DISABLED. A loader answering with a promise needs buildAsync.
+   */
+  readonly remoteLoader?: RemoteLoader;
+  /** `--enable-helm`: allow `helmCharts`, rendered by `helmRenderer`. */
+  readonly enableHelm?: boolean;
+  readonly helmRenderer?: HelmChartRenderer;
+  /** Files larger than this are refused with LIMIT_EXCEEDED (default 64 MiB). */
+  readonly maxFileBytes?: number;
+  /** Value of the managedByLabel build metadata (default `kustomize-(devel)`, as kubectl and Flux write it). */
+  readonly managedBy?: string;
 }
 
 export interface BuildResult {
@@ -22,17 +39,85 @@ export interface BuildResult {
   readonly yaml: string;
 }
 
+/** Builds synchronously; hooks (remote loader, Helm renderer) must answer synchronously. */
 export function build(dir: string, options: BuildOptions = {}): BuildResult {
-  const files = new ConfinedFiles(options.root ?? dir);
+  try {
+    return buildOnce(dir, options, new Map());
+  } catch (error) {
+    if (error instanceof PendingHook) {
+      throw new KustomizeError('UNSUPPORTED', `${error.message} (a hook returned a promise)`);
+    }
+    throw error;
+  }
+}
+
+/** Hooks may answer asynchronously: each answer is awaited, kept, and the build run again. */
+const MAX_HOOK_ROUNDS = 256;
+
+export async function buildAsync(dir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const settled = new Map<string, unknown>();
+  for (let round = 0; round < MAX_HOOK_ROUNDS; round += 1) {
+    try {
+      return buildOnce(dir, options, settled);
+    } catch (error) {
+      if (!(error instanceof PendingHook)) throw error;
+      settled.set(error.key, await settleHook(error));
+    }
+  }
+  throw new KustomizeError('LIMIT_EXCEEDED', `more than ${MAX_HOOK_ROUNDS} remote bases or Helm charts`);
+}
+
+async function settleHook(pending: PendingHook): Promise<unknown> {
+  try {
+    return await pending.promise;
+  } catch (error) {
+    if (error instanceof KustomizeError) throw error;
+    const [kind, ...rest] = pending.key.split(':');
+    if (kind === 'remote') throw remoteFailed(rest.join(':').split('#')[0] ?? '', error);
+    const why = error instanceof Error ? error.message : String(error);
+    throw new KustomizeError('HELM_FAILED', `rendering a Helm chart: ${why}`);
+  }
+}
+
+function buildOnce(dir: string, options: BuildOptions, settled: Map<string, unknown>): BuildResult {
+  const files = new ConfinedFiles(options.root ?? dir, options.maxFileBytes);
   const target = files.resolve(files.root, path.relative(files.root, path.resolve(dir)));
-  const loaded = loadTarget({ files, stack: [] }, target);
+  const stub: AccumulateContext = {
+    files,
+    state: newState(files, target, options, settled, false),
+    stack: [],
+  };
+  const loaded = loadTarget(stub, target);
+  const metadata = buildMetadataOptions(loaded, files.relative(loaded.file));
+  const state = newState(files, target, options, settled, metadata.has('transformerAnnotations'));
   const config = builtinTransformerConfig();
-  const accumulated = accumulate({ files, stack: [] }, loaded, [], config);
+  const accumulated = accumulate({ files, state, stack: [] }, loaded, [], config);
   addHashSuffixes(accumulated);
   fixNameReferences(accumulated, config.nameReference);
   resolveVars(accumulated, config.vars, config.varReference);
-  const resources = sortResources(loaded, accumulated).map((resource) => resource.object);
+  const sorted = sortResources(loaded, accumulated);
+  applyBuildMetadata(sorted, metadata, options.managedBy ?? DEFAULT_MANAGED_BY);
+  const resources = sorted.map((resource) => resource.object);
   return { resources, yaml: printObjects(resources) };
+}
+
+function newState(
+  files: ConfinedFiles,
+  rootDir: string,
+  options: BuildOptions,
+  settled: Map<string, unknown>,
+  trackTransformers: boolean,
+): BuildState {
+  return {
+    files,
+    rootDir,
+    trackTransformers,
+    remoteLoader: options.remoteLoader,
+    remoteRoots: new Map(),
+    enableHelm: options.enableHelm === true,
+    helmRenderer: options.helmRenderer,
+    settled,
+  };
 }
 
 function addHashSuffixes(resources: readonly Resource[]): void {

@@ -1,16 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { kustomizeBuildCommand } from './cli.js';
+import { kustomizeBuildCommand, type CommandHooks } from './cli.js';
 import { removeTrees, SERVICE, writeTree } from './test-support/fixture.js';
 
 afterEach(removeTrees);
 
-function run(args: string[]): { code: number; stdout: string; stderr: string } {
+function run(args: string[], hooks: CommandHooks = {}): { code: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const code = kustomizeBuildCommand(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
+  const code = kustomizeBuildCommand(
+    args,
+    {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+    },
+    hooks,
+  );
   return { code, stdout, stderr };
 }
 
@@ -38,6 +42,26 @@ describe('kustomize build command', () => {
     const confined = run(['build', `${root}/app`, '--root', `${root}/app`]);
     expect(confined.code).toBe(1);
     expect(confined.stderr).toMatch(/outside the build root/);
+  });
+
+  it('inflates helmCharts only with --enable-helm and a renderer', () => {
+    const root = writeTree({ 'kustomization.yaml': 'helmCharts:\n- name: app\n' });
+    expect(run(['build', root]).stderr).toMatch(/^Error: .*must specify --enable-helm\n$/);
+    expect(run(['build', root, '--enable-helm']).stderr).toMatch(/none is configured/);
+    const rendered = run(['build', root, '--enable-helm'], {
+      helmRenderer: (chart) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${chart.name}\n`,
+    });
+    expect(rendered).toMatchObject({
+      code: 0,
+      stdout: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n',
+    });
+  });
+
+  it('uses a remote loader given by the caller, and reports remote bases disabled without one', () => {
+    const repo = writeTree({ 'kustomization.yaml': 'resources:\n- s.yaml\n', 's.yaml': SERVICE });
+    const root = writeTree({ 'kustomization.yaml': 'resources:\n- github.com/org/repo?ref=v1\n' });
+    expect(run(['build', root]).stderr).toMatch(/remote bases are disabled/);
+    expect(run(['build', root], { remoteLoader: () => repo }).stdout).toMatch(/kind: Service/);
   });
 
   it('rejects bad usage with exit code 2', () => {

@@ -2,18 +2,19 @@
 // on failure. Like `kubectl kustomize`, the CLI may read bases anywhere unless `--root` confines
 // it (the controllers always pass the artifact directory as the root).
 import path from 'node:path';
-import { build } from './build.js';
+import { build, type BuildOptions } from './build.js';
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
 }
 
-const USAGE = 'usage: kustomize build DIR [--root ROOT]';
+const USAGE = 'usage: kustomize build DIR [--root ROOT] [--enable-helm]';
 
 interface BuildArgs {
   readonly dir: string;
   readonly root: string;
+  readonly enableHelm: boolean;
 }
 
 function parseArgs(args: readonly string[]): BuildArgs | undefined {
@@ -21,9 +22,12 @@ function parseArgs(args: readonly string[]): BuildArgs | undefined {
   if (command !== 'build') return undefined;
   let dir: string | undefined;
   let root = path.parse(process.cwd()).root;
+  let enableHelm = false;
   for (let index = 0; index < rest.length; index += 1) {
     const arg = rest[index] as string;
-    if (arg === '--root') {
+    if (arg === '--enable-helm') {
+      enableHelm = true;
+    } else if (arg === '--root') {
       const value = rest[index + 1];
       if (value === undefined) return undefined;
       root = value;
@@ -34,17 +38,24 @@ function parseArgs(args: readonly string[]): BuildArgs | undefined {
       return undefined;
     }
   }
-  return dir === undefined ? undefined : { dir, root };
+  return dir === undefined ? undefined : { dir, root, enableHelm };
 }
 
-export function kustomizeBuildCommand(args: readonly string[], io: CommandIO): number {
+/** Hooks a caller (libs/cli) can give the command: remote bases and Helm rendering. */
+export type CommandHooks = Pick<BuildOptions, 'remoteLoader' | 'helmRenderer'>;
+
+export function kustomizeBuildCommand(
+  args: readonly string[],
+  io: CommandIO,
+  hooks: CommandHooks = {},
+): number {
   const parsed = parseArgs(args);
   if (parsed === undefined) {
     io.stderr(`${USAGE}\n`);
     return 2;
   }
   try {
-    io.stdout(build(parsed.dir, { root: parsed.root }).yaml);
+    io.stdout(build(parsed.dir, { ...hooks, root: parsed.root, enableHelm: parsed.enableHelm }).yaml);
     return 0;
   } catch (error) {
     io.stderr(`Error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -67,11 +67,11 @@ describe('transformers field', () => {
       'kustomization.yaml': 'transformers:\n- t.yaml\n',
       't.yaml': 'apiVersion: example.com/v1\nkind: Exec\nmetadata:\n  name: e\n',
     });
-    expect(() => build(plugin)).toThrow(/transformer plugin example.com\/v1\/Exec is not supported/);
+    expect(() => build(plugin)).toThrow(/plugin example.com\/v1\/Exec is not supported/);
     const builtin = writeTree({
       'kustomization.yaml': 'transformers:\n- t.yaml\n',
-      't.yaml': 'apiVersion: builtin\nkind: ValueAddTransformer\nmetadata:\n  name: v\n',
+      't.yaml': 'apiVersion: builtin\nkind: SortOrderTransformer\nmetadata:\n  name: v\n',
     });
-    expect(() => build(builtin)).toThrow(/ValueAddTransformer is not supported yet/);
+    expect(() => build(builtin)).toThrow(/built-in transformer SortOrderTransformer is not supported/);
   });
 });

@@ -68,11 +68,11 @@ describe('build errors', () => {
     expectCode(() => build(root), 'DUPLICATE_ID', /already registered id: Service web/);
   });
 
-  it('rejects remote bases for now', () => {
+  it('rejects remote bases when no remote loader is configured', () => {
     const root = writeTree({
       'kustomization.yaml': 'resources:\n- https://github.com/org/repo//base?ref=v1\n',
     });
-    expectCode(() => build(root), 'REMOTE_NOT_SUPPORTED', /remote resource/);
+    expectCode(() => build(root), 'REMOTE_DISABLED', /remote bases are disabled/);
   });
 
   it('reports invalid YAML with its file', () => {
@@ -89,8 +89,8 @@ describe('build errors', () => {
   });
 
   it('fails on fields this increment does not implement instead of ignoring them', () => {
-    const root = writeTree({ 'kustomization.yaml': 'helmCharts:\n- name: x\n' });
-    expectCode(() => build(root), 'UNSUPPORTED', /'helmCharts' field is not supported yet/);
+    const root = writeTree({ 'kustomization.yaml': 'helmChartInflationGenerator:\n- chartName: x\n' });
+    expectCode(() => build(root), 'UNSUPPORTED', /'helmChartInflationGenerator' field is not supported/);
   });
 
   it('keeps alias expansion bounded', () => {
@@ -104,6 +104,62 @@ describe('build errors', () => {
       'kustomization.yaml': 'resources:\n- r.yaml\n',
       'r.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  ${bomb.join('\n  ')}\n`,
     });
-    expect(() => build(root)).toThrow();
+    expectCode(() => build(root), 'LIMIT_EXCEEDED', /r\.yaml: YAML aliases expand too much/);
+  });
+
+  it('names file, line and column of invalid YAML in kustomizations, patches and configurations', () => {
+    const kustomization = writeTree({ 'kustomization.yaml': 'resources:\n- a\n b: [\n' });
+    expectCode(() => build(kustomization), 'INVALID_YAML', /^kustomization\.yaml: .*at line \d+, column \d+/);
+    const patch = writeTree({
+      'kustomization.yaml': 'resources:\n- svc.yaml\npatches:\n- path: p.yaml\n',
+      'svc.yaml': SERVICE,
+      'p.yaml': 'kind: Service\nmetadata: {name: web\n',
+    });
+    expectCode(() => build(patch), 'INVALID_YAML', /^p\.yaml: .*line \d+/);
+    const configuration = writeTree({
+      'kustomization.yaml': 'configurations:\n- c.yaml\n',
+      'c.yaml': 'nameReference:\n- kind: X\n  fieldSpecs: [\n',
+    });
+    expectCode(() => build(configuration), 'INVALID_YAML', /^c\.yaml: /);
+  });
+
+  it('reports conflicting patches: a patch whose target an earlier patch deleted or changed', () => {
+    const deleted = writeTree({
+      'kustomization.yaml': 'resources:\n- svc.yaml\npatches:\n- path: delete.yaml\n- path: label.yaml\n',
+      'svc.yaml': SERVICE,
+      'delete.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n$patch: delete\n',
+      'label.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    a: b\n',
+    });
+    expectCode(
+      () => build(deleted),
+      'PATCH_FAILED',
+      /^label\.yaml: no matches for Id Service\.v1\.\[noGrp\]\/web\.\[noNs\]; failed to find unique target/,
+    );
+    const tested = writeTree({
+      'kustomization.yaml':
+        'resources:\n- svc.yaml\npatches:\n- patch: |\n    apiVersion: v1\n    kind: Service\n    metadata: {name: web}\n    spec: {type: NodePort}\n- path: test.yaml\n  target:\n    kind: Service\n',
+      'svc.yaml': SERVICE,
+      'test.yaml': '- op: test\n  path: /spec/type\n  value: ClusterIP\n',
+    });
+    expectCode(() => build(tested), 'PATCH_FAILED', /^test\.yaml: .*\(target web\)/);
+  });
+
+  it('treats an empty namespace and default as the same resource id, like kustomize', () => {
+    const root = writeTree({
+      'kustomization.yaml': 'resources:\n- a.yaml\n- b.yaml\npatches:\n- path: p.yaml\n',
+      'a.yaml': SERVICE,
+      'b.yaml': SERVICE.replace('name: web', 'name: web\n  namespace: default'),
+      'p.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n',
+    });
+    expectCode(() => build(root), 'DUPLICATE_ID', /already registered id: Service default\/web/);
+  });
+
+  it('reports a directory given where a file is expected', () => {
+    const root = writeTree({
+      'kustomization.yaml': 'resources:\n- svc.yaml\npatches:\n- path: sub\n',
+      'svc.yaml': SERVICE,
+      'sub/x.yaml': SERVICE,
+    });
+    expectCode(() => build(root), 'INVALID_KUSTOMIZATION', /'sub' is a directory, not a file/);
   });
 });

@@ -9,9 +9,14 @@ export type KustomizeErrorCode =
   | 'INVALID_YAML'
   | 'INVALID_KUSTOMIZATION'
   | 'INVALID_RESOURCE'
-  | 'REMOTE_NOT_SUPPORTED'
+  | 'REMOTE_DISABLED'
+  | 'REMOTE_FAILED'
+  | 'HELM_DISABLED'
+  | 'HELM_FAILED'
   | 'PATCH_FAILED'
   | 'GENERATOR_FAILED'
+  | 'VALIDATION_FAILED'
+  | 'LIMIT_EXCEEDED'
   | 'UNSUPPORTED';
 
 export class KustomizeError extends Error {

@@ -170,14 +170,36 @@ function addFile(result: GeneratedData, source: string, context: GeneratorContex
   else addEntry(result.binaryData, key, encodeBase64(bytes), context.file);
 }
 
+/** Resources by kind and every (name, namespace) they had, for generators' merge/replace lookups. */
+export type GeneratedIndex = Map<string, Resource>;
+
+function generatedKey(kind: string, name: string, namespace: string): string {
+  return `${kind}\u0000${name}\u0000${namespace}`;
+}
+
+export function indexForGenerators(resources: readonly Resource[]): GeneratedIndex {
+  const index: GeneratedIndex = new Map();
+  for (const resource of resources) addToIndex(index, resource);
+  return index;
+}
+
+function addToIndex(index: GeneratedIndex, resource: Resource): void {
+  for (const entry of resource.history) {
+    const key = generatedKey(kindOf(resource.object), entry.name, entry.namespace);
+    if (!index.has(key)) index.set(key, resource);
+  }
+}
+
 /** Adds a generated resource, merging into or replacing an existing one as `behavior` asks. */
 export function addGenerated(
   resources: Resource[],
   generated: Resource,
   behavior: string,
   file: string,
+  index: GeneratedIndex = indexForGenerators(resources),
 ): void {
-  const existing = resources.find((resource) => sameGenerated(resource, generated.object));
+  const { object } = generated;
+  const existing = index.get(generatedKey(kindOf(object), nameOf(object), namespaceOf(object)));
   if (behavior === 'create' || behavior === '') {
     if (existing !== undefined) {
       throw new KustomizeError(
@@ -187,6 +209,7 @@ export function addGenerated(
       );
     }
     resources.push(generated);
+    addToIndex(index, generated);
     return;
   }
   if (existing === undefined) {
@@ -200,13 +223,6 @@ export function addGenerated(
     throw new KustomizeError('GENERATOR_FAILED', `unknown generator behavior '${behavior}'`, file);
   }
   mergeInto(existing, generated, behavior);
-}
-
-function sameGenerated(resource: Resource, object: KObject): boolean {
-  if (kindOf(resource.object) !== kindOf(object)) return false;
-  return resource.history.some(
-    (entry) => entry.name === nameOf(object) && entry.namespace === namespaceOf(object),
-  );
 }
 
 function mergeInto(existing: Resource, generated: Resource, behavior: 'merge' | 'replace'): void {

@@ -1,9 +1,8 @@
 // Finding and reading a kustomization file (kustomization.yaml, .yml or Kustomization).
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { KustomizeError } from './errors.js';
 import type { ConfinedFiles } from './files.js';
-import { isObject, parseDocuments } from './yaml-io.js';
+import { isObject, parseAsText, parseDocuments } from './yaml-io.js';
 
 export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
@@ -46,16 +45,18 @@ const KNOWN_FIELDS = [
   'generators',
   'vars',
   'openapi',
-];
-
-/** Fields later increments will implement; building with them fails rather than silently differing. */
-const UNSUPPORTED_FIELDS = [
   'crds',
   'buildMetadata',
   'helmCharts',
-  'helmChartInflationGenerator',
+  'helmGlobals',
   'validators',
 ];
+
+/**
+ * Fields the engine refuses rather than silently building something different: the legacy
+ * helmChartInflationGenerator (kustomize's deprecated form; use helmCharts).
+ */
+const UNSUPPORTED_FIELDS = ['helmChartInflationGenerator'];
 
 const CANONICAL_NAMES = new Map(
   [...KNOWN_FIELDS, ...UNSUPPORTED_FIELDS].map((name) => [name.toLowerCase(), name] as const),
@@ -96,7 +97,7 @@ export function loadKustomization(files: ConfinedFiles, dir: string): LoadedKust
   }
   const kustomization = canonicalKeys(parsed);
   checkSupported(kustomization, name);
-  const asText = parseDocument(text, { schema: 'failsafe' }).toJS() as unknown;
+  const asText = parseAsText(text, name);
   return { file, dir, kustomization, asText: isObject(asText) ? canonicalKeys(asText) : {} };
 }
 

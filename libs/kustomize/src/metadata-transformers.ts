@@ -31,16 +31,20 @@ export function setNamespace(
   resources: readonly Resource[],
   namespace: string,
   extraSpecs: readonly FieldSpec[] = [],
+  options: { readonly builtinSpecs?: boolean } = {},
 ): void {
-  const specs = [...NAMESPACE_FIELD_SPECS, ...extraSpecs];
+  const builtin = options.builtinSpecs ?? true;
+  const specs = builtin ? [...NAMESPACE_FIELD_SPECS, ...extraSpecs] : extraSpecs;
   for (const resource of resources) {
     const kind = kindOf(resource.object);
     if (!isClusterScopedObject(resource.object)) setIdentity(resource, namespace, nameOf(resource.object));
     // kustomize's namespace field specs include the name of Namespace objects.
-    if (kind === 'Namespace') setIdentity(resource, '', namespace);
-    updateFields(resource.object, specs, (value) =>
-      value === undefined || typeof value === 'string' ? namespace : undefined,
-    );
+    if (builtin && kind === 'Namespace') setIdentity(resource, '', namespace);
+    if (specs.length > 0) {
+      updateFields(resource.object, specs, (value) =>
+        value === undefined || typeof value === 'string' ? namespace : undefined,
+      );
+    }
     if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')
       setDefaultSubjectNamespace(resource.object, namespace);
   }
@@ -61,12 +65,30 @@ function skipsPrefixSuffix(object: KObject): boolean {
   return kind === 'APIService' && groupVersionOf(object).group === 'apiregistration.k8s.io';
 }
 
-export function addNamePrefixSuffix(resources: readonly Resource[], prefix: string, suffix: string): void {
+export function addNamePrefixSuffix(
+  resources: readonly Resource[],
+  prefix: string,
+  suffix: string,
+  extra: { readonly prefix?: readonly FieldSpec[]; readonly suffix?: readonly FieldSpec[] } = {},
+): void {
   if (prefix === '' && suffix === '') return;
+  const prefixSpecs = otherNameFields(extra.prefix);
+  const suffixSpecs = otherNameFields(extra.suffix);
   for (const resource of resources) {
     if (skipsPrefixSuffix(resource.object)) continue;
     setIdentity(resource, namespaceOf(resource.object), `${prefix}${nameOf(resource.object)}${suffix}`);
+    if (prefix !== '') updateFields(resource.object, prefixSpecs, affix(prefix, ''));
+    if (suffix !== '') updateFields(resource.object, suffixSpecs, affix('', suffix));
   }
+}
+
+/** Configured name fields other than metadata/name (which moves the resource's identity). */
+function otherNameFields(specs: readonly FieldSpec[] | undefined): readonly FieldSpec[] {
+  return (specs ?? []).filter((spec) => spec.path !== 'metadata/name');
+}
+
+function affix(prefix: string, suffix: string): (value: unknown) => unknown {
+  return (value) => (typeof value === 'string' ? `${prefix}${value}${suffix}` : undefined);
 }
 
 export interface LabelOptions {

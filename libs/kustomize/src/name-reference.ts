@@ -16,11 +16,19 @@ export function fixNameReferences(resources: readonly Resource[], rules: readonl
   const byKind = new Map<string, Resource[]>();
   for (const resource of resources) {
     const kind = kindOf(resource.object);
-    byKind.set(kind, [...(byKind.get(kind) ?? []), resource]);
+    const list = byKind.get(kind);
+    if (list === undefined) byKind.set(kind, [resource]);
+    else list.push(resource);
   }
+  const indexes = new Map<string, ReferentIndex>();
   for (const rule of rules) {
-    const referents = byKind.get(rule.kind) ?? [];
-    if (referents.length === 0 || !referents.some(wasRenamed)) continue;
+    const all = byKind.get(rule.kind) ?? [];
+    if (all.length === 0 || !all.some(wasRenamed)) continue;
+    let referents = indexes.get(rule.kind);
+    if (referents === undefined) {
+      referents = indexByName(all);
+      indexes.set(rule.kind, referents);
+    }
     for (const referrer of resources) {
       for (const spec of rule.referrers) {
         if (spec.kind !== undefined && spec.kind !== kindOf(referrer.object)) continue;
@@ -41,10 +49,25 @@ function wasRenamed(resource: Resource): boolean {
   return resource.history.length > 1;
 }
 
+/** Referents of one kind by every name they ever had, in build order. */
+type ReferentIndex = ReadonlyMap<string, readonly Resource[]>;
+
+function indexByName(resources: readonly Resource[]): ReferentIndex {
+  const index = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    for (const name of new Set(resource.history.map((entry) => entry.name))) {
+      const list = index.get(name);
+      if (list === undefined) index.set(name, [resource]);
+      else list.push(resource);
+    }
+  }
+  return index;
+}
+
 interface RewriteContext {
   readonly spec: Referrer;
   readonly kind: string;
-  readonly referents: readonly Resource[];
+  readonly referents: ReferentIndex;
   readonly referrer: Resource;
 }
 
@@ -71,7 +94,7 @@ function findReferent(
   name: string,
   declaredNamespace: string | undefined,
 ): Resource | undefined {
-  const named = context.referents.filter((resource) => resource.history.some((entry) => entry.name === name));
+  const named = context.referents.get(name) ?? [];
   if (named.length === 0 || isClusterScoped(context.kind)) return named[0];
   const candidates = named.filter((resource) =>
     namespaceMatches(resource, context.referrer, declaredNamespace),

@@ -19,11 +19,18 @@ import {
   metadataOf,
   nameOf,
   namespaceOf,
+  syncIdentity,
   type KObject,
   type Resource,
 } from './resource.js';
 import { selectResources, type Target } from './selector.js';
 import { isObject, parseDocuments } from './yaml-io.js';
+
+/** `patches[].options`: whether a strategic merge patch may rename its target or change its kind. */
+export interface PatchOptions {
+  readonly allowNameChange?: boolean;
+  readonly allowKindChange?: boolean;
+}
 
 export type Patch =
   | {
@@ -31,6 +38,7 @@ export type Patch =
       readonly documents: readonly KObject[];
       readonly source: string;
       readonly target?: Target;
+      readonly options?: PatchOptions;
     }
   | {
       readonly type: 'json6902';
@@ -58,7 +66,12 @@ export function readPatch(
 }
 
 /** Decides the patch type the way kustomize does: a YAML/JSON list is JSON 6902, a mapping is SMP. */
-export function parsePatch(text: string, source: string, target: Target | undefined): Patch {
+export function parsePatch(
+  text: string,
+  source: string,
+  target: Target | undefined,
+  options: PatchOptions = {},
+): Patch {
   const documents = parseDocuments(text, source).filter((doc) => doc !== null && doc !== undefined);
   const [first] = documents;
   if (Array.isArray(first)) {
@@ -70,15 +83,14 @@ export function parsePatch(text: string, source: string, target: Target | undefi
   if (!documents.every(isObject)) {
     throw new KustomizeError('INVALID_KUSTOMIZATION', 'a strategic merge patch must be a mapping', source);
   }
-  return target === undefined
-    ? { type: 'smp', documents: documents as KObject[], source }
-    : { type: 'smp', documents: documents as KObject[], source, target };
+  const patch = { type: 'smp' as const, documents: documents as KObject[], source, options };
+  return target === undefined ? patch : { ...patch, target };
 }
 
-/** Applies one patch to the resources; returns the resources left (a patch may delete some). */
 /** Custom schemas (`openapi`) by `apiVersion/kind`; built-in kinds fall back to the bundled ones. */
 export type SchemaRegistry = ReadonlyMap<string, TypeSchema>;
 
+/** Applies one patch to the resources; returns the resources left (a patch may delete some). */
 export function applyPatch(
   resources: Resource[],
   patch: Patch,
@@ -94,9 +106,7 @@ export function applyPatch(
       patch.target === undefined
         ? [findPatchTarget(remaining, document, patch.source)]
         : selectResources(remaining, patch.target);
-    const deleted = new Set(
-      targets.filter((resource) => !applySmp(resource, document, patch.source, schemas)),
-    );
+    const deleted = new Set(targets.filter((resource) => !applySmp(resource, document, patch, schemas)));
     if (deleted.size > 0) remaining = remaining.filter((resource) => !deleted.has(resource));
   }
   return remaining;
@@ -107,6 +117,8 @@ function applyJson6902(resource: Resource, patch: Extract<Patch, { type: 'json69
     let doc = resource.object as JsonValue;
     for (const operation of patch.operations) doc = applyOperation(doc, operation);
     resource.object = doc as KObject;
+    // A JSON patch may rename its target; references follow it (kustomize stores the previous id).
+    syncIdentity(resource);
   } catch (error) {
     throw new KustomizeError(
       'PATCH_FAILED',
@@ -128,7 +140,12 @@ function applyOperation(doc: JsonValue, operation: unknown): JsonValue {
 }
 
 /** Applies a strategic merge patch; false when the patch deletes the resource. */
-function applySmp(resource: Resource, document: KObject, source: string, schemas: SchemaRegistry): boolean {
+function applySmp(
+  resource: Resource,
+  document: KObject,
+  patch: Extract<Patch, { type: 'smp' }>,
+  schemas: SchemaRegistry,
+): boolean {
   if (isDeletePatch(document as JsonValue)) return false;
   const { object } = resource;
   const [kind, name, namespace] = [kindOf(object), nameOf(object), namespaceOf(object)];
@@ -139,14 +156,19 @@ function applySmp(resource: Resource, document: KObject, source: string, schemas
       flavor: 'kustomize',
     }) as KObject;
   } catch (error) {
-    throw new KustomizeError('PATCH_FAILED', `${describeError(error)} (target ${kind} ${name})`, source);
+    throw new KustomizeError(
+      'PATCH_FAILED',
+      `${describeError(error)} (target ${kind} ${name})`,
+      patch.source,
+    );
   }
-  // The patch never renames or moves its target.
-  resource.object['kind'] = kind;
+  // The patch never moves its target, and renames it or changes its kind only when allowed.
+  if (patch.options?.allowKindChange !== true) resource.object['kind'] = kind;
   const metadata = metadataOf(resource.object);
-  metadata['name'] = name;
+  if (patch.options?.allowNameChange !== true) metadata['name'] = name;
   if (namespace === '') delete metadata['namespace'];
   else metadata['namespace'] = namespace;
+  syncIdentity(resource);
   return true;
 }
 
@@ -170,7 +192,7 @@ function findPatchTarget(resources: readonly Resource[], document: KObject, sour
     );
   });
   if (matches.length !== 1) {
-    const id = `${kind}.${version}.${group}/${name}.${namespaceOf(document) || '[noNs]'}`;
+    const id = `${kind}.${version || '[noVer]'}.${group || '[noGrp]'}/${name}.${namespaceOf(document) || '[noNs]'}`;
     const problem = matches.length === 0 ? 'no matches' : 'multiple matches';
     throw new KustomizeError(
       'PATCH_FAILED',

@@ -9,10 +9,43 @@ export interface Resource {
   readonly history: Array<{ namespace: string; name: string }>;
   /** Set on ConfigMaps/Secrets made by a generator. */
   generated?: { hashSuffix: boolean };
+  /** Where the resource came from (buildMetadata: originAnnotations). */
+  origin?: Origin;
+  /** Transformers that ran over the resource, oldest first (buildMetadata: transformerAnnotations). */
+  transformations?: TransformerRecord[];
 }
 
-export function newResource(object: KObject): Resource {
-  return { object, history: [{ namespace: namespaceOf(object), name: nameOf(object) }] };
+/** The plugin (built-in generator or transformer) that made or changed a resource. */
+export interface PluginRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** kustomize's Origin: a file (`path`, with `repo`/`ref` for remote bases) or a generator. */
+export interface Origin {
+  readonly path?: string;
+  readonly repo?: string;
+  readonly ref?: string;
+  readonly configuredIn?: string;
+  readonly configuredBy?: PluginRef;
+}
+
+export interface TransformerRecord {
+  readonly configuredIn: string;
+  readonly configuredBy: PluginRef;
+}
+
+export function newResource(object: KObject, origin?: Origin): Resource {
+  const resource: Resource = { object, history: [{ namespace: namespaceOf(object), name: nameOf(object) }] };
+  if (origin !== undefined) resource.origin = origin;
+  return resource;
+}
+
+/** Records the current name/namespace after a change made outside setIdentity (JSON patches). */
+export function syncIdentity(resource: Resource): void {
+  setIdentity(resource, namespaceOf(resource.object), nameOf(resource.object));
 }
 
 export function metadataOf(object: KObject): KObject {
@@ -60,10 +93,14 @@ export function setIdentity(resource: Resource, namespace: string, name: string)
   if (last?.name !== name || last.namespace !== namespace) resource.history.push({ namespace, name });
 }
 
+/**
+ * The resource's id as kustomize compares them: an empty namespace equals `default` for
+ * namespaced kinds, and cluster-scoped kinds have none.
+ */
 export function currentId(resource: Resource): string {
   const { group, version } = groupVersionOf(resource.object);
-  const ns = isClusterScopedObject(resource.object) ? '' : namespaceOf(resource.object);
-  return `${kindOf(resource.object)}.${version}.${group}/${nameOf(resource.object)}.${ns || '[noNs]'}`;
+  const ns = isClusterScopedObject(resource.object) ? '' : namespaceOf(resource.object) || 'default';
+  return `${kindOf(resource.object)}.${version}.${group}/${nameOf(resource.object)}.${ns}`;
 }
 
 export function describe(resource: Resource): string {

@@ -19,54 +19,117 @@ import {
   labelFieldSpecs,
   setNamespace,
 } from './metadata-transformers.js';
-import { applyPatch, parsePatch, readPatch, type Patch } from './patches.js';
+import { applyPatch, parsePatch, readPatch, type Patch, type PatchOptions } from './patches.js';
 import { applyReplacements, loadReplacements } from './replacements.js';
 import { setReplicas, type ReplicaOverride } from './replicas.js';
 import type { Resource } from './resource.js';
 import { toTarget } from './selector.js';
-import type { TransformerConfig } from './transformer-config.js';
+import { builtinRecord, originPath, recordTransformer, type BuildState } from './state.js';
+import { fieldSpecs, type TransformerConfig } from './transformer-config.js';
 import { isObject } from './yaml-io.js';
 
-export function runTransformers(
-  files: ConfinedFiles,
-  loaded: LoadedKustomization,
-  input: Resource[],
-  config: TransformerConfig,
-): Resource[] {
+export interface TransformContext {
+  readonly files: ConfinedFiles;
+  readonly loaded: LoadedKustomization;
+  readonly config: TransformerConfig;
+  readonly state: BuildState;
+}
+
+export function runTransformers(context: TransformContext, input: Resource[]): Resource[] {
+  const { files, loaded, config, state } = context;
+  const configuredIn = originPath(state, loaded.file);
+  const record = (resources: readonly Resource[], kind: string): void =>
+    recordTransformer(state, resources, builtinRecord(configuredIn, kind));
   let resources = input;
-  for (const patch of [...legacyStrategicMergePatches(files, loaded), ...patchesField(files, loaded)]) {
+  const legacy = legacyStrategicMergePatches(files, loaded);
+  for (const patch of legacy) resources = applyPatch(resources, patch, config.schemas);
+  if (legacy.length > 0) record(resources, 'PatchStrategicMergeTransformer');
+  for (const patch of patchesField(files, loaded)) {
     resources = applyPatch(resources, patch, config.schemas);
+    record(resources, 'PatchTransformer');
   }
   const namespace = stringField(loaded, 'namespace');
-  if (namespace !== '') setNamespace(resources, namespace, config.namespace);
-  addNamePrefixSuffix(resources, stringField(loaded, 'namePrefix'), stringField(loaded, 'nameSuffix'));
-  applyLabels(loaded, resources, config);
-  addAnnotations(resources, stringMapField(loaded, 'commonAnnotations'), config.commonAnnotations);
-  for (const patch of legacyJson6902Patches(files, loaded))
+  if (namespace !== '') {
+    setNamespace(resources, namespace, config.namespace);
+    record(resources, 'NamespaceTransformer');
+  }
+  applyPrefixSuffix(context, resources, record);
+  applyLabels(loaded, resources, config, record);
+  const annotations = stringMapField(loaded, 'commonAnnotations');
+  if (Object.keys(annotations).length > 0) {
+    addAnnotations(resources, annotations, config.commonAnnotations);
+    record(resources, 'AnnotationsTransformer');
+  }
+  for (const patch of legacyJson6902Patches(files, loaded)) {
     resources = applyPatch(resources, patch, config.schemas);
-  setReplicas(resources, replicaOverrides(loaded));
-  setImages(resources, imageOverrides(loaded), config.images);
-  applyReplacements(resources, loadReplacements(files, loaded));
+    record(resources, 'PatchJson6902Transformer');
+  }
+  for (const override of replicaOverrides(loaded)) {
+    setReplicas(resources, [override], files.relative(loaded.file));
+    record(resources, 'ReplicaCountTransformer');
+  }
+  for (const override of imageOverrides(loaded)) {
+    setImages(resources, [override], config.images);
+    record(resources, 'ImageTagTransformer');
+  }
+  const replacements = loadReplacements(files, loaded);
+  if (replacements.length > 0) {
+    applyReplacements(resources, replacements);
+    record(resources, 'ReplacementTransformer');
+  }
   return resources;
 }
 
-function applyLabels(loaded: LoadedKustomization, resources: Resource[], config: TransformerConfig): void {
+type Recorder = (resources: readonly Resource[], kind: string) => void;
+
+function applyPrefixSuffix(context: TransformContext, resources: Resource[], record: Recorder): void {
+  const { loaded, config } = context;
+  const prefix = stringField(loaded, 'namePrefix');
+  const suffix = stringField(loaded, 'nameSuffix');
+  if (prefix !== '') {
+    addNamePrefixSuffix(resources, prefix, '', { prefix: config.namePrefix });
+    record(resources, 'PrefixTransformer');
+  }
+  if (suffix !== '') {
+    addNamePrefixSuffix(resources, '', suffix, { suffix: config.nameSuffix });
+    record(resources, 'SuffixTransformer');
+  }
+}
+
+function applyLabels(
+  loaded: LoadedKustomization,
+  resources: Resource[],
+  config: TransformerConfig,
+  record: Recorder,
+): void {
   const entries = Array.isArray(loaded.asText['labels']) ? (loaded.asText['labels'] as unknown[]) : [];
-  for (const entry of entries) {
-    if (!isObject(entry)) continue;
+  const typed = Array.isArray(loaded.kustomization['labels'])
+    ? (loaded.kustomization['labels'] as unknown[])
+    : [];
+  const common = stringMapField(loaded, 'commonLabels');
+  if (entries.length === 0 && Object.keys(common).length === 0) return;
+  entries.forEach((entry, index) => {
+    if (!isObject(entry)) return;
+    const original = typed[index];
+    // `fields` come from the typed document: their `create` flags are booleans there.
+    const fields = fieldSpecs(isObject(original) ? original['fields'] : undefined);
+    const includeSelectors = entry['includeSelectors'] === 'true';
     const specs = labelFieldSpecs({
-      includeSelectors: entry['includeSelectors'] === 'true',
+      includeSelectors,
       includeTemplates: entry['includeTemplates'] === 'true',
-      fields: entry['includeSelectors'] === 'true' ? config.commonLabels : [],
+      fields: includeSelectors ? [...fields, ...config.commonLabels] : fields,
     });
     addLabels(resources, toStringMap(entry['pairs']), specs);
-  }
+    record(resources, 'LabelTransformer');
+  });
+  // kustomize configures the commonLabels transformer whenever any labels are set.
   const commonSpecs = labelFieldSpecs({
     includeSelectors: true,
     includeTemplates: true,
     fields: config.commonLabels,
   });
-  addLabels(resources, stringMapField(loaded, 'commonLabels'), commonSpecs);
+  addLabels(resources, common, commonSpecs);
+  record(resources, 'LabelTransformer');
 }
 
 function patchesField(files: ConfinedFiles, loaded: LoadedKustomization): Patch[] {
@@ -76,8 +139,18 @@ function patchesField(files: ConfinedFiles, loaded: LoadedKustomization): Patch[
       entry['target'] === undefined || entry['target'] === null
         ? undefined
         : toTarget(entry['target'], source);
-    return parsePatch(text, source, target);
+    return parsePatch(text, source, target, patchOptions(entry['options'], source));
   });
+}
+
+function patchOptions(value: unknown, source: string): PatchOptions {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value))
+    throw new KustomizeError('INVALID_KUSTOMIZATION', 'patch options must be a mapping', source);
+  return {
+    allowNameChange: value['allowNameChange'] === true,
+    allowKindChange: value['allowKindChange'] === true,
+  };
 }
 
 function legacyStrategicMergePatches(files: ConfinedFiles, loaded: LoadedKustomization): Patch[] {

@@ -64,11 +64,23 @@ varReference:
     expect(at(certificate, 'spec.template.spec.containers.0.image')).toBe('app:2');
   });
 
+  it('applies namePrefix and nameSuffix configuration sections to extra name fields', () => {
+    const root = writeTree({
+      'kustomization.yaml':
+        'resources:\n- f.yaml\nconfigurations:\n- c.yaml\nnamePrefix: p-\nnameSuffix: -s\n',
+      'f.yaml': 'apiVersion: x/v1\nkind: Foo\nmetadata:\n  name: f\nspec:\n  ref: other\n',
+      'c.yaml': 'namePrefix:\n- path: spec/ref\n  kind: Foo\nnameSuffix:\n- path: spec/ref\n  kind: Foo\n',
+    });
+    const [foo] = build(root).resources;
+    expect(at(foo, 'metadata.name')).toBe('p-f-s');
+    expect(at(foo, 'spec.ref')).toBe('p-other-s');
+  });
+
   it('rejects configuration sections it does not implement', () => {
     const root = writeTree({
       'kustomization.yaml': 'configurations:\n- c.yaml\n',
-      'c.yaml': 'namePrefix:\n- path: metadata/name\n',
+      'c.yaml': 'replicas:\n- path: spec/size\n  kind: Thing\n',
     });
-    expect(() => build(root)).toThrow(/transformer configuration 'namePrefix' is not supported yet/);
+    expect(() => build(root)).toThrow(/transformer configuration 'replicas' is not supported yet/);
   });
 });

@@ -16,6 +16,9 @@ export interface TransformerConfig {
   /** Extra fields for commonLabels and selector-including labels. */
   readonly commonLabels: FieldSpec[];
   readonly commonAnnotations: FieldSpec[];
+  /** Extra name fields beyond metadata/name that namePrefix / nameSuffix change. */
+  readonly namePrefix: FieldSpec[];
+  readonly nameSuffix: FieldSpec[];
   /** Extra image fields beyond containers/initContainers. */
   readonly images: FieldSpec[];
   readonly nameReference: NameReferenceRule[];
@@ -27,21 +30,41 @@ export interface TransformerConfig {
   readonly schemas: Map<string, TypeSchema>;
 }
 
-export function builtinTransformerConfig(): TransformerConfig {
+export function emptyTransformerConfig(): TransformerConfig {
   return {
     namespace: [],
     commonLabels: [],
     commonAnnotations: [],
+    namePrefix: [],
+    nameSuffix: [],
     images: [],
-    nameReference: [...NAME_REFERENCE_RULES],
-    varReference: [...BUILTIN_VAR_REFERENCES],
+    nameReference: [],
+    varReference: [],
     vars: [],
     schemas: new Map(),
   };
 }
 
+export function builtinTransformerConfig(): TransformerConfig {
+  return {
+    ...emptyTransformerConfig(),
+    nameReference: [...NAME_REFERENCE_RULES],
+    varReference: [...BUILTIN_VAR_REFERENCES],
+  };
+}
+
+const SPEC_SECTIONS = [
+  'namespace',
+  'commonLabels',
+  'commonAnnotations',
+  'namePrefix',
+  'nameSuffix',
+  'images',
+  'varReference',
+] as const;
+
 export function mergeTransformerConfig(into: TransformerConfig, from: TransformerConfig): void {
-  for (const key of ['namespace', 'commonLabels', 'commonAnnotations', 'images', 'varReference'] as const) {
+  for (const key of SPEC_SECTIONS) {
     for (const spec of from[key]) if (!into[key].some((known) => sameSpec(known, spec))) into[key].push(spec);
   }
   for (const rule of from.nameReference)
@@ -53,14 +76,7 @@ function sameSpec(a: FieldSpec, b: FieldSpec): boolean {
 }
 
 /** Sections of a configurations file this engine acts on. */
-const KNOWN_SECTIONS = new Set([
-  'namespace',
-  'commonLabels',
-  'commonAnnotations',
-  'images',
-  'nameReference',
-  'varReference',
-]);
+const KNOWN_SECTIONS = new Set<string>([...SPEC_SECTIONS, 'nameReference']);
 
 export function loadConfigurations(
   files: ConfinedFiles,
@@ -91,19 +107,13 @@ function parseConfiguration(document: Record<string, unknown>, source: string): 
       );
     }
   }
-  return {
-    namespace: fieldSpecs(document['namespace']),
-    commonLabels: fieldSpecs(document['commonLabels']),
-    commonAnnotations: fieldSpecs(document['commonAnnotations']),
-    images: fieldSpecs(document['images']),
-    nameReference: nameReferences(document['nameReference']),
-    varReference: fieldSpecs(document['varReference']),
-    vars: [],
-    schemas: new Map(),
-  };
+  const config = emptyTransformerConfig();
+  for (const key of SPEC_SECTIONS) config[key].push(...fieldSpecs(document[key]));
+  config.nameReference.push(...nameReferences(document['nameReference']));
+  return config;
 }
 
-function fieldSpecs(value: unknown): FieldSpec[] {
+export function fieldSpecs(value: unknown): FieldSpec[] {
   if (!Array.isArray(value)) return [];
   return value.filter(isObject).map((entry) => {
     const spec: { -readonly [K in keyof FieldSpec]: FieldSpec[K] } = { path: String(entry['path'] ?? '') };
