@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isNotFound, type ApiObject, type KubeClient, type ResourceType } from '@flotilla/runtime';
+import { SECRETS, isNotFound, type ApiObject, type KubeClient } from '@flotilla/runtime';
 import { detectSopsFormat, formatForPath, keysFromSecretData, type SopsFormat } from '@flotilla/sops';
 import { parse } from 'yaml';
 import { replaceFile } from './artifact.js';
@@ -23,14 +23,6 @@ export interface SopsKeys {
 export type SopsDecrypt = (text: string, format: SopsFormat, keys: SopsKeys) => string | Promise<string>;
 
 export const DECRYPT_KEY = 'kustomize.toolkit.fluxcd.io/decrypt';
-
-const SECRETS: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'Secret',
-  plural: 'secrets',
-  namespaced: true,
-};
 
 export class DecryptionError extends Error {
   readonly code = 'DECRYPTION_FAILED';

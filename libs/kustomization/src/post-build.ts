@@ -2,7 +2,7 @@
 // later ones winning, optional ones allowed to be missing) and `substitute` on top; every object
 // substituted on its YAML text and re-read as YAML, unless marked `substitute: disabled`.
 import { builtinSchemaFor, fieldSchema, itemSchema, type TypeSchema } from '@flotilla/kube-patch';
-import { isNotFound, type ApiObject, type KubeClient, type ResourceType } from '@flotilla/runtime';
+import { SECRETS, CONFIG_MAPS, isNotFound, type ApiObject, type KubeClient } from '@flotilla/runtime';
 import { parse, stringify } from 'yaml';
 import { envsubst, SubstitutionError, VARIABLE_NAME } from './envsubst.js';
 
@@ -13,21 +13,6 @@ export interface PostBuild {
   substituteFrom?: { kind: 'ConfigMap' | 'Secret'; name: string; optional?: boolean }[];
   substituteStrategy?: 'WithVariables' | 'Always';
 }
-
-const CONFIG_MAPS: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-  namespaced: true,
-};
-const SECRETS: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'Secret',
-  plural: 'secrets',
-  namespaced: true,
-};
 
 export class VariablesError extends Error {
   readonly code = 'POSTBUILD_VARIABLES';

@@ -2,15 +2,7 @@
 // Secret of the Kustomization's namespace (key `key`, else `value`, else `value.yaml`). Clients
 // are cached per Secret content, so reconciles reuse connections until the Secret changes.
 import { createHash } from 'node:crypto';
-import { isNotFound, KubeClient, type ApiObject, type ResourceType } from '@flotilla/runtime';
-
-const SECRETS: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'Secret',
-  plural: 'secrets',
-  namespaced: true,
-};
+import { SECRETS, isNotFound, KubeClient, type ApiObject } from '@flotilla/runtime';
 
 export class RemoteClusterError extends Error {
   readonly code = 'REMOTE_KUBECONFIG_INVALID';

@@ -24,6 +24,22 @@ export interface ResourceType {
   namespaced: boolean;
 }
 
+/** Core kinds that controllers read configuration from. */
+export const SECRETS: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+};
+export const CONFIG_MAPS: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+};
+
 export function apiVersionOf(resource: Pick<ResourceType, 'group' | 'version'>): string {
   return resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
 }

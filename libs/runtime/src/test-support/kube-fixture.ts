@@ -7,7 +7,7 @@ import { crdFor, findKind } from '@flotilla/api';
 import { startKubeApi, type KubeApiServer } from '@flotilla/testing';
 import { KubeClient, type KubeClientOptions } from '../kube/client.js';
 import { isConflict } from '../kube/errors.js';
-import type { ApiObject, ResourceType } from '../kube/resource.js';
+import { CONFIG_MAPS, type ApiObject, type ResourceType } from '../kube/resource.js';
 
 export const GIT_REPOSITORY: ResourceType = {
   group: 'source.toolkit.fluxcd.io',
@@ -17,13 +17,7 @@ export const GIT_REPOSITORY: ResourceType = {
   namespaced: true,
 };
 
-export const CONFIG_MAPS: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'ConfigMap',
-  plural: 'configmaps',
-  namespaced: true,
-};
+export { CONFIG_MAPS };
 
 const NAMESPACES: ResourceType = {
   group: '',
