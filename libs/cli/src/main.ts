@@ -23,10 +23,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'run':
       return run(rest);
     case 'kustomize':
-      return kustomizeBuildCommand(rest, {
-        stdout: (text) => void process.stdout.write(text),
-        stderr: (text) => void process.stderr.write(text),
-      });
+      return kustomizeBuildCommand(
+        rest,
+        {
+          stdout: (text) => void process.stdout.write(text),
+          stderr: (text) => void process.stderr.write(text),
+        },
+        // Loaded only for --enable-helm builds that have helmCharts.
+        { helmRenderer: async (request) => (await import('./kustomize-helm.js')).renderHelmChart(request) },
+      );
     case 'helm':
       return (await import('./helm-template.js')).helmCommand(rest, stdio);
     case 'conformance':

@@ -4,10 +4,13 @@ import { removeTrees, SERVICE, writeTree } from './test-support/fixture.js';
 
 afterEach(removeTrees);
 
-function run(args: string[], hooks: CommandHooks = {}): { code: number; stdout: string; stderr: string } {
+async function run(
+  args: string[],
+  hooks: CommandHooks = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = kustomizeBuildCommand(
+  const code = await kustomizeBuildCommand(
     args,
     {
       stdout: (text) => (stdout += text),
@@ -19,36 +22,36 @@ function run(args: string[], hooks: CommandHooks = {}): { code: number; stdout: 
 }
 
 describe('kustomize build command', () => {
-  it('prints the YAML stream and exits 0', () => {
+  it('prints the YAML stream and exits 0', async () => {
     const root = writeTree({ 'kustomization.yaml': 'resources:\n- s.yaml\n', 's.yaml': SERVICE });
-    const result = run(['build', root]);
+    const result = await run(['build', root]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^apiVersion: v1\nkind: Service\n/);
   });
 
-  it('prints a one-line error and exits 1 on failure', () => {
+  it('prints a one-line error and exits 1 on failure', async () => {
     const root = writeTree({ 'kustomization.yaml': 'resources:\n- gone.yaml\n' });
-    const result = run(['build', root]);
+    const result = await run(['build', root]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^Error: .*gone\.yaml.*\n$/);
   });
 
-  it('confines reads with --root', () => {
+  it('confines reads with --root', async () => {
     const root = writeTree({
       'base/s.yaml': SERVICE,
       'app/kustomization.yaml': 'resources:\n- ../base/s.yaml\n',
     });
-    expect(run(['build', `${root}/app`]).code).toBe(0);
-    const confined = run(['build', `${root}/app`, '--root', `${root}/app`]);
+    expect((await run(['build', `${root}/app`])).code).toBe(0);
+    const confined = await run(['build', `${root}/app`, '--root', `${root}/app`]);
     expect(confined.code).toBe(1);
     expect(confined.stderr).toMatch(/outside the build root/);
   });
 
-  it('inflates helmCharts only with --enable-helm and a renderer', () => {
+  it('inflates helmCharts only with --enable-helm and a renderer', async () => {
     const root = writeTree({ 'kustomization.yaml': 'helmCharts:\n- name: app\n' });
-    expect(run(['build', root]).stderr).toMatch(/^Error: .*must specify --enable-helm\n$/);
-    expect(run(['build', root, '--enable-helm']).stderr).toMatch(/none is configured/);
-    const rendered = run(['build', root, '--enable-helm'], {
+    expect((await run(['build', root])).stderr).toMatch(/^Error: .*must specify --enable-helm\n$/);
+    expect((await run(['build', root, '--enable-helm'])).stderr).toMatch(/none is configured/);
+    const rendered = await run(['build', root, '--enable-helm'], {
       helmRenderer: (chart) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${chart.name}\n`,
     });
     expect(rendered).toMatchObject({
@@ -57,17 +60,17 @@ describe('kustomize build command', () => {
     });
   });
 
-  it('uses a remote loader given by the caller, and reports remote bases disabled without one', () => {
+  it('uses a remote loader given by the caller, and reports remote bases disabled without one', async () => {
     const repo = writeTree({ 'kustomization.yaml': 'resources:\n- s.yaml\n', 's.yaml': SERVICE });
     const root = writeTree({ 'kustomization.yaml': 'resources:\n- github.com/org/repo?ref=v1\n' });
-    expect(run(['build', root]).stderr).toMatch(/remote bases are disabled/);
-    expect(run(['build', root], { remoteLoader: () => repo }).stdout).toMatch(/kind: Service/);
+    expect((await run(['build', root])).stderr).toMatch(/remote bases are disabled/);
+    expect((await run(['build', root], { remoteLoader: () => repo })).stdout).toMatch(/kind: Service/);
   });
 
-  it('rejects bad usage with exit code 2', () => {
-    expect(run([]).code).toBe(2);
-    expect(run(['build']).code).toBe(2);
-    expect(run(['build', 'a', 'b']).code).toBe(2);
-    expect(run(['apply', '.']).code).toBe(2);
+  it('rejects bad usage with exit code 2', async () => {
+    expect((await run([])).code).toBe(2);
+    expect((await run(['build'])).code).toBe(2);
+    expect((await run(['build', 'a', 'b'])).code).toBe(2);
+    expect((await run(['apply', '.'])).code).toBe(2);
   });
 });

@@ -2,7 +2,7 @@
 // on failure. Like `kubectl kustomize`, the CLI may read bases anywhere unless `--root` confines
 // it (the controllers always pass the artifact directory as the root).
 import path from 'node:path';
-import { build, type BuildOptions } from './build.js';
+import { buildAsync, type BuildOptions } from './build.js';
 
 export interface CommandIO {
   readonly stdout: (text: string) => void;
@@ -44,18 +44,24 @@ function parseArgs(args: readonly string[]): BuildArgs | undefined {
 /** Hooks a caller (libs/cli) can give the command: remote bases and Helm rendering. */
 export type CommandHooks = Pick<BuildOptions, 'remoteLoader' | 'helmRenderer'>;
 
-export function kustomizeBuildCommand(
+export async function kustomizeBuildCommand(
   args: readonly string[],
   io: CommandIO,
   hooks: CommandHooks = {},
-): number {
+): Promise<number> {
   const parsed = parseArgs(args);
   if (parsed === undefined) {
     io.stderr(`${USAGE}\n`);
     return 2;
   }
   try {
-    io.stdout(build(parsed.dir, { ...hooks, root: parsed.root, enableHelm: parsed.enableHelm }).yaml);
+    // buildAsync: hooks (remote checkouts, chart rendering) may answer with a promise.
+    const result = await buildAsync(parsed.dir, {
+      ...hooks,
+      root: parsed.root,
+      enableHelm: parsed.enableHelm,
+    });
+    io.stdout(result.yaml);
     return 0;
   } catch (error) {
     io.stderr(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
