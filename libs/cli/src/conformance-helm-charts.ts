@@ -128,19 +128,6 @@ function documents(text: string): unknown[] {
     .filter((d) => d !== null && d !== undefined);
 }
 
-/**
- * Go kustomize drops empty `metadata.annotations` / `metadata.labels` (e.g. left behind when the
- * sed step deleted every `helm.sh/hook` line) when it re-serialises; ours keeps them as null.
- */
-function dropEmptyMetadataMaps(objects: unknown[]): unknown[] {
-  for (const o of objects) {
-    const metadata = (o as { metadata?: Record<string, unknown> } | null)?.metadata;
-    if (metadata === undefined || metadata === null || typeof metadata !== 'object') continue;
-    for (const key of ['annotations', 'labels']) if (metadata[key] === null) delete metadata[key];
-  }
-  return objects;
-}
-
 function objectKey(o: unknown): string {
   const obj = (o ?? {}) as {
     apiVersion?: string;
@@ -172,10 +159,7 @@ function compareKustomized(c: ChartCase, text: string, step: PostProcessStep): s
       copyFileSync(join(post, kustomization), join(work, 'kustomization.yaml'));
     writeFileSync(join(work, 'manifest.yaml'), text);
     const built = build(work, { root: work }).yaml;
-    return compareObjectSets(
-      dropEmptyMetadataMaps(documents(built)),
-      documents(readFileSync(join(c.dir, 'expected.yaml'), 'utf8')),
-    );
+    return compareObjectSets(documents(built), documents(readFileSync(join(c.dir, 'expected.yaml'), 'utf8')));
   } catch (error) {
     return `kustomize: ${(error as Error).message}`;
   } finally {

@@ -221,3 +221,19 @@ describe('output', () => {
     expect(at(build(root).resources[0], 'data')).toEqual({ k: 'line' });
   });
 });
+
+describe('output metadata', () => {
+  it('drops empty annotations as Go kustomize does, and keeps empty labels', () => {
+    const root = writeTree({
+      'kustomization.yaml': 'resources:\n- cm.yaml\n',
+      'cm.yaml': [
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations: {}\n  labels: {}\n',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations:\n  labels:\n',
+      ].join('---\n'),
+    });
+    const out = build(root).yaml;
+    expect(out).not.toMatch(/annotations/);
+    expect(out).toMatch(/labels: \{\}/);
+    expect(out).toMatch(/labels: null/);
+  });
+});

@@ -97,8 +97,24 @@ function buildOnce(dir: string, options: BuildOptions, settled: Map<string, unkn
   resolveVars(accumulated, config.vars, config.varReference);
   const sorted = sortResources(loaded, accumulated);
   applyBuildMetadata(sorted, metadata, options.managedBy ?? DEFAULT_MANAGED_BY);
-  const resources = sorted.map((resource) => resource.object);
+  const resources = sorted.map((resource) => dropEmptyAnnotations(resource.object));
   return { resources, yaml: printObjects(resources) };
+}
+
+/**
+ * Go kustomize adds and then clears its internal annotations on every resource it reads, and
+ * clearing the last one removes the field: an empty or null `metadata.annotations` never reaches
+ * the output (empty labels do).
+ */
+function dropEmptyAnnotations<T>(object: T): T {
+  const metadata = (object as { metadata?: Record<string, unknown> }).metadata;
+  if (metadata === null || typeof metadata !== 'object' || !('annotations' in metadata)) return object;
+  const annotations = metadata.annotations;
+  const empty =
+    annotations === null ||
+    (typeof annotations === 'object' && !Array.isArray(annotations) && Object.keys(annotations).length === 0);
+  if (empty) delete metadata.annotations;
+  return object;
 }
 
 function newState(
