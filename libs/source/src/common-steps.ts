@@ -1,12 +1,21 @@
-// Steps and helpers every source reconciler shares (spec source.md §1): the storage check (a
-// recorded artifact whose file is gone or corrupt is forgotten; old files are collected), and
-// storing a new artifact: write, alias, status, conditions, NATS announcement, NewArtifact event.
+// Steps and helpers every source reconciler shares (spec source.md §1): the reconciler definition
+// (storage check, the kind's step, finalizer), the storage check (a recorded artifact whose file
+// is gone or corrupt is forgotten; old files are collected), turning a failed operation into a
+// failure condition, and storing a new artifact: write, alias, status, conditions, NATS
+// announcement, NewArtifact event.
 import type { ByteSource } from '@flotilla/artifacts';
 import type { EventBus } from '@flotilla/bus';
-import type { ReconcileScope, ReconcileStep } from '@flotilla/runtime';
-import { clearFailures, describeError, failure, SourceConditions, SourceReasons } from './conditions.js';
+import type { ReconcilerDefinition, ReconcileScope, ReconcileStep } from '@flotilla/runtime';
+import {
+  clearFailures,
+  describeError,
+  failure,
+  SourceConditions,
+  SourceReasons,
+  type FailureCondition,
+} from './conditions.js';
 import type { SourceConfig } from './config.js';
-import { refOf, type SourceObject } from './source-object.js';
+import { refOf, SOURCE_RESOURCES, type SourceKind, type SourceObject } from './source-object.js';
 import { announceArtifact, type Artifact, type SourceStorage } from './storage.js';
 
 /** What the reconcilers share inside one controller process. */
@@ -41,6 +50,73 @@ export function storageCheckStep<T extends SourceObject>(
   };
 }
 
+/**
+ * The definition every source kind shares: the storage check, then the kind's own step; deleting
+ * the object deletes its stored files. `extra` adds or overrides fields (interval, suspended).
+ */
+export function sourceReconciler<T extends SourceObject>(
+  kind: SourceKind,
+  services: SourceServices,
+  step: ReconcileStep<T>,
+  extra: Partial<ReconcilerDefinition<T>> = {},
+): ReconcilerDefinition<T> {
+  return {
+    resource: SOURCE_RESOURCES[kind],
+    reportingController: 'source-controller',
+    steps: [storageCheckStep(kind, services), step],
+    finalize: async (scope) => {
+      await services.storage.deleteAll(refOf(kind, scope.object));
+    },
+    ...extra,
+  };
+}
+
+export interface FailAs {
+  type: FailureCondition;
+  reason: string;
+  /** Message prefix; the error's description follows after `: `. */
+  message: string;
+  stall?: boolean;
+}
+
+/** Runs `action`; whatever it throws becomes the failure `as` (the error kept as cause). */
+export async function failingAs<R>(
+  scope: Pick<ReconcileScope<SourceObject>, 'conditions'>,
+  as: FailAs,
+  action: () => R | Promise<R>,
+): Promise<R> {
+  try {
+    return await action();
+  } catch (error) {
+    throw failure(scope, as.type, as.reason, `${as.message}: ${describeError(error)}`, {
+      cause: error,
+      ...(as.stall ? { stall: true } : {}),
+    });
+  }
+}
+
+/** Secret and credential lookups that fail are AuthenticationFailed (FetchFailed). */
+export const credentialsFailure = (message: string): FailAs => ({
+  type: 'FetchFailed',
+  reason: SourceReasons.AuthenticationFailed,
+  message,
+});
+
+/** Only the generic provider is implemented; others stall with InvalidProviderConfiguration. */
+export function rejectUnsupportedProvider(
+  scope: Pick<ReconcileScope<SourceObject>, 'conditions'>,
+  provider: string | undefined,
+): void {
+  if (provider && provider !== 'generic')
+    throw failure(
+      scope,
+      'FetchFailed',
+      SourceReasons.InvalidProviderConfiguration,
+      `provider '${provider}' is not supported by this controller`,
+      { stall: true },
+    );
+}
+
 export interface StoreOptions {
   kind: string;
   file: string;
@@ -61,24 +137,15 @@ export async function storeArtifact(
   options: StoreOptions,
 ): Promise<Artifact> {
   const ref = refOf(options.kind, scope.object);
-  let artifact: Artifact;
-  try {
-    artifact = await services.storage.put(
-      ref,
-      options.file,
-      options.body,
-      options.revision,
-      options.metadata,
-    );
-  } catch (error) {
-    throw failure(
-      scope,
-      'StorageOperationFailed',
-      SourceReasons.ArchiveOperationFailed,
-      `unable to store artifact: ${describeError(error)}`,
-      { cause: error },
-    );
-  }
+  const artifact = await failingAs(
+    scope,
+    {
+      type: 'StorageOperationFailed',
+      reason: SourceReasons.ArchiveOperationFailed,
+      message: 'unable to store artifact',
+    },
+    () => services.storage.put(ref, options.file, options.body, options.revision, options.metadata),
+  );
   scope.status.artifact = artifact;
   // The deprecated status.url (the stable alias); GitRepository v1 dropped the field.
   if (options.kind !== 'GitRepository') scope.status.url = services.storage.aliasUrl(ref);

@@ -17,7 +17,7 @@ import {
 import { isNotFound } from '@flotilla/runtime';
 import { SOURCE_RESOURCES } from './source-object.js';
 import type { Artifact } from './storage.js';
-import { isReady, startSourceHarness, type SourceHarness } from './test-support/harness.js';
+import { isReady, type SourceHarness, sourceManifest, startSourceHarness } from './test-support/harness.js';
 
 describe('source-controller on NATS', () => {
   let nats: RunningNatsServer;
@@ -44,12 +44,8 @@ describe('source-controller on NATS', () => {
     await nats?.stop();
   });
 
-  const helmRepository = (namespace: string, name: string, extra: Record<string, unknown> = {}) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'HelmRepository',
-    metadata: { name, namespace },
-    spec: { interval: '1h', url: repo.url, ...extra },
-  });
+  const helmRepository = (namespace: string, name: string, extra: Record<string, unknown> = {}) =>
+    sourceManifest('HelmRepository', namespace, name, { interval: '1h', url: repo.url, ...extra });
 
   it('announces new artifacts and reconciles at once on a bus request', async () => {
     const ns = await h.namespace();

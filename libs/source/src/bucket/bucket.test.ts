@@ -12,9 +12,10 @@ import {
   download,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 
 describe('Bucket', () => {
   let h: SourceHarness;
@@ -29,8 +30,9 @@ describe('Bucket', () => {
     etags.set(Key, (result.ETag ?? '').replace(/"/g, ''));
   };
 
+  const env = useSourceSuite({ s3: () => startS3Server({ bucket: 'unused' }) });
   beforeAll(async () => {
-    [h, s3] = await Promise.all([startSourceHarness(), startS3Server({ bucket: 'unused' })]);
+    ({ h, s3 } = env);
     client = new S3Client(s3.clientConfig());
     await client.send(new CreateBucketCommand({ Bucket: 'sources' }));
     await put('.sourceignore', '*.txt\n');
@@ -45,14 +47,10 @@ describe('Bucket', () => {
   });
   afterAll(async () => {
     client?.destroy();
-    await Promise.all([h?.close(), s3?.stop()]);
   });
 
-  const bucket = (namespace: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'Bucket',
-    metadata: { name, namespace },
-    spec: {
+  const bucket = (namespace: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('Bucket', namespace, name, {
       interval: '10m',
       provider: 'generic',
       bucketName: 'sources',
@@ -60,8 +58,7 @@ describe('Bucket', () => {
       insecure: true,
       secretRef: { name: 's3' },
       ...spec,
-    },
-  });
+    });
 
   it('archives the objects under the prefix minus ignored keys, with the index revision', async () => {
     const ns = await h.namespace();
@@ -112,12 +109,13 @@ describe('Bucket', () => {
     await h.secret(ns, 's3', { accesskey: s3.accessKeyId, secretkey: s3.secretAccessKey });
     await h.create('Bucket', bucket(ns, 'charts', { prefix: 'charts/' }));
     const source = (await h.waitFor('Bucket', ns, 'charts', isReady)).status?.artifact as Artifact;
-    const chart = (name: string, spec: Record<string, unknown>) => ({
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'HelmChart',
-      metadata: { name, namespace: ns },
-      spec: { interval: '10m', chart: 'charts/web', sourceRef: { kind: 'Bucket', name: 'charts' }, ...spec },
-    });
+    const chart = (name: string, spec: Record<string, unknown>) =>
+      sourceManifest('HelmChart', ns, name, {
+        interval: '10m',
+        chart: 'charts/web',
+        sourceRef: { kind: 'Bucket', name: 'charts' },
+        ...spec,
+      });
     await h.create('HelmChart', chart('web', {}));
     await h.create('HelmChart', chart('web-rev', { reconcileStrategy: 'Revision' }));
     const web = await h.waitFor('HelmChart', ns, 'web', isReady);

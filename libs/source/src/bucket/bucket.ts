@@ -5,20 +5,16 @@ import { packDirectory } from '@flotilla/artifacts';
 import type { ReconcilerDefinition, ReconcileScope } from '@flotilla/runtime';
 import { describeError, failure, SourceReasons } from '../conditions.js';
 import {
+  credentialsFailure,
+  failingAs,
   markOutdated,
   markStored,
-  storageCheckStep,
-  storeArtifact,
+  sourceReconciler,
   type SourceServices,
+  storeArtifact,
 } from '../common-steps.js';
-import {
-  readSecretRef,
-  refOf,
-  SOURCE_RESOURCES,
-  timeoutSignal,
-  type SourceObject,
-} from '../source-object.js';
-import { tlsFromSecret, type TlsMaterial } from '../http-get.js';
+import { readSecretRef, timeoutSignal, type SourceObject } from '../source-object.js';
+import { tlsFromSecret } from '../http-get.js';
 import type { Artifact } from '../storage.js';
 import { withTempDir } from '../temp-dir.js';
 import { BucketIndex } from './bucket-index.js';
@@ -69,21 +65,11 @@ function validateProvider(scope: ReconcileScope<BucketObject>): void {
 
 async function bucketAccess(scope: ReconcileScope<BucketObject>): Promise<BucketAccess> {
   const { spec } = scope.object;
-  let secret: Record<string, string> | undefined;
-  let tls: TlsMaterial | undefined;
-  try {
-    const namespace = scope.object.metadata?.namespace ?? '';
-    secret = await readSecretRef(scope.kube, namespace, spec.secretRef);
-    tls = tlsFromSecret(await readSecretRef(scope.kube, namespace, spec.certSecretRef), false);
-  } catch (error) {
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.AuthenticationFailed,
-      `failed to get secret: ${describeError(error)}`,
-      { cause: error },
-    );
-  }
+  const namespace = scope.object.metadata?.namespace ?? '';
+  const { secret, tls } = await failingAs(scope, credentialsFailure('failed to get secret'), async () => ({
+    secret: await readSecretRef(scope.kube, namespace, spec.secretRef),
+    tls: tlsFromSecret(await readSecretRef(scope.kube, namespace, spec.certSecretRef), false),
+  }));
   const access: BucketAccess = {
     endpoint: spec.endpoint,
     bucketName: spec.bucketName,
@@ -156,15 +142,8 @@ async function reconcileBucket(scope: ReconcileScope<BucketObject>, services: So
 }
 
 export function bucketReconciler(services: SourceServices): ReconcilerDefinition<BucketObject> {
-  return {
-    resource: SOURCE_RESOURCES.Bucket,
-    reportingController: 'source-controller',
-    steps: [
-      storageCheckStep('Bucket', services),
-      { name: 'reconcile bucket', run: (scope) => reconcileBucket(scope, services) },
-    ],
-    finalize: async (scope) => {
-      await services.storage.deleteAll(refOf('Bucket', scope.object));
-    },
-  };
+  return sourceReconciler('Bucket', services, {
+    name: 'reconcile bucket',
+    run: (scope) => reconcileBucket(scope, services),
+  });
 }

@@ -4,28 +4,27 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkout, commitAndPush } from '@flotilla/git';
 import {
   commitFiles,
   listenOnLoopback,
   makeTempDir,
-  removeDir,
   runGit,
   startGitHttpServer,
   type ListeningHttpServer,
   type RunningGitHttpServer,
 } from '@flotilla/testing';
 import type { Artifact } from '../storage.js';
-import { readChartFromArchive } from '../test-support/chart-archive.js';
 import {
+  artifactFiles,
   conditionOf,
-  download,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 
 /** A forward proxy for plain-HTTP absolute-URI requests that counts what it relays. */
 async function startForwardProxy(): Promise<ListeningHttpServer & { relayed: string[] }> {
@@ -56,13 +55,13 @@ describe('GitRepository features', () => {
   let signedCommit: string;
   let libPath: string;
 
+  const env = useSourceSuite({
+    server: () => startGitHttpServer(),
+    proxy: () => startForwardProxy(),
+    scratch: () => makeTempDir('git-features'),
+  });
   beforeAll(async () => {
-    [h, server, proxy, scratch] = await Promise.all([
-      startSourceHarness(),
-      startGitHttpServer(),
-      startForwardProxy(),
-      makeTempDir('git-features'),
-    ]);
+    ({ h, server, proxy, scratch } = env);
     const key = await openpgp.generateKey({
       userIDs: [{ name: 'Signer', email: 'signer@example.invalid' }],
       format: 'armored',
@@ -98,18 +97,9 @@ describe('GitRepository features', () => {
     const bare = (await server.createRepo('parent')).path;
     await runGit(['-C', parent, 'push', '--quiet', bare, 'main:main']);
   });
-  afterAll(async () => {
-    await Promise.all([h?.close(), server?.stop(), proxy?.close(), removeDir(scratch)]);
-  });
 
-  const gitRepository = (namespace: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'GitRepository',
-    metadata: { name, namespace },
-    spec: { interval: '10m', ref: { branch: 'main' }, ...spec },
-  });
-  const files = async (obj: { status?: { artifact?: unknown } }) =>
-    [...(await readChartFromArchive(await download((obj.status?.artifact as Artifact).url))).keys()].sort();
+  const gitRepository = (namespace: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('GitRepository', namespace, name, { interval: '10m', ref: { branch: 'main' }, ...spec });
 
   it('verifies the HEAD commit signature against the trusted keys', async () => {
     const ns = await h.namespace();
@@ -144,7 +134,7 @@ describe('GitRepository features', () => {
       gitRepository(ns, 'sparse', { url: server.repoUrl('mono'), sparseCheckout: ['./apps'] }),
     );
     const ready = await h.waitFor('GitRepository', ns, 'sparse', isReady);
-    expect(await files(ready)).toEqual(['apps/a.yaml']);
+    expect(await artifactFiles(ready)).toEqual(['apps/a.yaml']);
     expect(ready.status?.observedSparseCheckout).toEqual(['apps']);
   });
 
@@ -155,7 +145,7 @@ describe('GitRepository features', () => {
       gitRepository(ns, 'parent', { url: server.repoUrl('parent'), recurseSubmodules: true }),
     );
     const ready = await h.waitFor('GitRepository', ns, 'parent', isReady);
-    expect(await files(ready)).toContain('vendor/lib/lib.yaml');
+    expect(await artifactFiles(ready)).toContain('vendor/lib/lib.yaml');
     expect(ready.status?.observedRecurseSubmodules).toBe(true);
   });
 
@@ -178,7 +168,7 @@ describe('GitRepository features', () => {
       gitRepository(ns, 'host', { url: server.repoUrl('mono'), include: [{ repository: { name: 'lib' } }] }),
     );
     const first = await h.waitFor('GitRepository', ns, 'host', isReady);
-    expect(await files(first)).toContain('lib/lib.yaml');
+    expect(await artifactFiles(first)).toContain('lib/lib.yaml');
     await commitFiles({ repoPath: libPath, files: { 'lib2.yaml': 'lib: 2\n' } });
     await h.annotate('GitRepository', ns, 'lib', { 'reconcile.fluxcd.io/requestedAt': 'bump' });
     const rebuilt = await h.waitFor(
@@ -188,6 +178,6 @@ describe('GitRepository features', () => {
       (o) =>
         isReady(o) && (o.status?.artifact as Artifact).digest !== (first.status?.artifact as Artifact).digest,
     );
-    expect(await files(rebuilt)).toContain('lib/lib2.yaml');
+    expect(await artifactFiles(rebuilt)).toContain('lib/lib2.yaml');
   });
 });

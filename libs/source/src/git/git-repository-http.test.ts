@@ -3,25 +3,25 @@
 // credentials, unreachable host, a symlink leaving the repository).
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   commitFiles,
   createTag,
   makeTempDir,
-  removeDir,
   startGitHttpServer,
   type RunningGitHttpServer,
 } from '@flotilla/testing';
 import type { Artifact } from '../storage.js';
-import { readChartFromArchive } from '../test-support/chart-archive.js';
 import {
+  artifactFiles,
   conditionOf,
-  download,
+  conditionTrue,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 
 describe('GitRepository over HTTP', () => {
   let h: SourceHarness;
@@ -30,13 +30,13 @@ describe('GitRepository over HTTP', () => {
   let scratch: string;
   const commits: Record<string, string> = {};
 
+  const env = useSourceSuite({
+    server: () => startGitHttpServer(),
+    authServer: () => startGitHttpServer({ auth: { username: 'git', password: 's3cret' } }),
+    scratch: () => makeTempDir('git-src'),
+  });
   beforeAll(async () => {
-    [h, server, authServer, scratch] = await Promise.all([
-      startSourceHarness(),
-      startGitHttpServer(),
-      startGitHttpServer({ auth: { username: 'git', password: 's3cret' } }),
-      makeTempDir('git-src'),
-    ]);
+    ({ h, server, authServer, scratch } = env);
     const app = await server.createRepo('app', {
       files: {
         'deploy/app.yaml': 'kind: ConfigMap\n',
@@ -74,18 +74,13 @@ describe('GitRepository over HTTP', () => {
     await symlink('../../../outside', join(tree, 'dir', 'up'));
     await server.createRepo('links', { sourceDir: tree });
   });
-  afterAll(async () => {
-    await Promise.all([h?.close(), server?.stop(), authServer?.stop(), removeDir(scratch)]);
-  });
 
-  const gitRepository = (namespace: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'GitRepository',
-    metadata: { name, namespace },
-    spec: { interval: '10m', url: server.repoUrl('app'), ...spec },
-  });
-  const files = async (obj: { status?: { artifact?: unknown } }) =>
-    [...(await readChartFromArchive(await download((obj.status?.artifact as Artifact).url))).keys()].sort();
+  const gitRepository = (namespace: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('GitRepository', namespace, name, {
+      interval: '10m',
+      url: server.repoUrl('app'),
+      ...spec,
+    });
 
   it('checks out branch, tag, semver, name and commit refs with Flux revisions', async () => {
     const ns = await h.namespace();
@@ -110,7 +105,7 @@ describe('GitRepository over HTTP', () => {
       `stored artifact for revision 'main@sha1:${commits.third}'`,
     );
     // Default exclusions: images and .github/ are left out.
-    expect(await files(main)).toEqual(['README.md', 'deploy/app.yaml', 'later.yaml']);
+    expect(await artifactFiles(main)).toEqual(['README.md', 'deploy/app.yaml', 'later.yaml']);
   });
 
   it('applies spec.ignore (which drops the defaults) and re-packs when it changes without a new commit', async () => {
@@ -120,7 +115,12 @@ describe('GitRepository over HTTP', () => {
       gitRepository(ns, 'ignore', { ref: { branch: 'main' }, ignore: '/deploy/\n' }),
     );
     const ready = await h.waitFor('GitRepository', ns, 'ignore', isReady);
-    expect(await files(ready)).toEqual(['.github/workflows/ci.yaml', 'README.md', 'later.yaml', 'logo.png']);
+    expect(await artifactFiles(ready)).toEqual([
+      '.github/workflows/ci.yaml',
+      'README.md',
+      'later.yaml',
+      'logo.png',
+    ]);
     expect(ready.status?.observedIgnore).toBe('/deploy/\n');
     await h.patchSpec('GitRepository', ns, 'ignore', { ignore: '*.md\n' });
     const repacked = await h.waitFor(
@@ -129,7 +129,7 @@ describe('GitRepository over HTTP', () => {
       'ignore',
       (o) => isReady(o) && o.status?.observedIgnore === '*.md\n',
     );
-    expect(await files(repacked)).toEqual([
+    expect(await artifactFiles(repacked)).toEqual([
       '.github/workflows/ci.yaml',
       'deploy/app.yaml',
       'later.yaml',
@@ -167,7 +167,7 @@ describe('GitRepository over HTTP', () => {
       }),
     );
     const ready = await h.waitFor('GitRepository', ns, 'host', isReady);
-    expect(await files(ready)).toContain('vendor/lib/app.yaml');
+    expect(await artifactFiles(ready)).toContain('vendor/lib/app.yaml');
     const lib = await h.get('GitRepository', ns, 'lib');
     expect((ready.status?.includedArtifacts as Artifact[])[0]?.revision).toBe(
       (lib.status?.artifact as Artifact).revision,
@@ -180,12 +180,7 @@ describe('GitRepository over HTTP', () => {
       'GitRepository',
       gitRepository(ns, 'dangling', { include: [{ repository: { name: 'nope' } }] }),
     );
-    const dangling = await h.waitFor(
-      'GitRepository',
-      ns,
-      'dangling',
-      (o) => conditionOf(o, 'IncludeUnavailable')?.status === 'True',
-    );
+    const dangling = await h.waitFor('GitRepository', ns, 'dangling', conditionTrue('IncludeUnavailable'));
     expect(conditionOf(dangling, 'IncludeUnavailable')?.reason).toBe('NotFound');
   });
 
@@ -223,6 +218,6 @@ describe('GitRepository over HTTP', () => {
       gitRepository(ns, 'links', { url: server.repoUrl('links'), ref: { branch: 'main' } }),
     );
     const ready = await h.waitFor('GitRepository', ns, 'links', isReady);
-    expect(await files(ready)).toEqual(['dir/file.yaml']);
+    expect(await artifactFiles(ready)).toEqual(['dir/file.yaml']);
   });
 });

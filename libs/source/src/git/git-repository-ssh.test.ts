@@ -1,16 +1,18 @@
 // GitRepository over SSH against a private sshd: identity + known_hosts from the Secret with the
 // host key checked (a wrong host key fails), and a missing known_hosts refused.
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startGitSshServer, type RunningGitSshServer } from '@flotilla/testing';
 import type { Artifact } from '../storage.js';
 import {
   conditionOf,
+  conditionTrue,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 
 /** An ed25519 public key in OpenSSH form that no server holds. */
 function strangerHostKey(): string {
@@ -25,20 +27,19 @@ describe('GitRepository over SSH', () => {
   let ssh: RunningGitSshServer;
   let commit: string;
 
+  const env = useSourceSuite({ ssh: () => startGitSshServer() });
   beforeAll(async () => {
-    [h, ssh] = await Promise.all([startSourceHarness(), startGitSshServer()]);
+    ({ h, ssh } = env);
     commit = (await ssh.createRepo('app', { files: { 'app.yaml': 'kind: ConfigMap\n' } })).commit as string;
   });
-  afterAll(async () => {
-    await Promise.all([h?.close(), ssh?.stop()]);
-  });
 
-  const gitRepository = (namespace: string, name: string, secret: string) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'GitRepository',
-    metadata: { name, namespace },
-    spec: { interval: '10m', url: ssh.repoUrl('app'), ref: { branch: 'main' }, secretRef: { name: secret } },
-  });
+  const gitRepository = (namespace: string, name: string, secret: string) =>
+    sourceManifest('GitRepository', namespace, name, {
+      interval: '10m',
+      url: ssh.repoUrl('app'),
+      ref: { branch: 'main' },
+      secretRef: { name: secret },
+    });
 
   it('clones with the identity after checking the host key', async () => {
     const ns = await h.namespace();
@@ -53,12 +54,7 @@ describe('GitRepository over SSH', () => {
     const wrong = `[127.0.0.1]:${ssh.port} ${strangerHostKey()}`;
     await h.secret(ns, 'ssh', { identity: ssh.clientKey.privateKey, known_hosts: wrong });
     await h.create('GitRepository', gitRepository(ns, 'app', 'ssh'));
-    const failed = await h.waitFor(
-      'GitRepository',
-      ns,
-      'app',
-      (o) => conditionOf(o, 'FetchFailed')?.status === 'True',
-    );
+    const failed = await h.waitFor('GitRepository', ns, 'app', conditionTrue('FetchFailed'));
     expect(conditionOf(failed, 'Ready')?.status).toBe('False');
     expect(conditionOf(failed, 'FetchFailed')?.message).toMatch(/host key/i);
     expect(failed.status?.artifact).toBeUndefined();

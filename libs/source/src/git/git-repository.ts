@@ -23,14 +23,17 @@ import {
 } from '@flotilla/runtime';
 import { describeError, failure, SourceConditions, SourceReasons } from '../conditions.js';
 import {
+  credentialsFailure,
+  failingAs,
   markOutdated,
   markStored,
-  storageCheckStep,
-  storeArtifact,
+  rejectUnsupportedProvider,
+  sourceReconciler,
   type SourceServices,
+  storeArtifact,
 } from '../common-steps.js';
 import { treeIgnoreMatcher } from '../ignore-rules.js';
-import { readSecretRef, refOf, SOURCE_RESOURCES, timeoutOf, type SourceObject } from '../source-object.js';
+import { readSecretRef, timeoutOf, type SourceObject } from '../source-object.js';
 import type { Artifact } from '../storage.js';
 import { withTempDir } from '../temp-dir.js';
 import { applyIncludes, includedArtifacts, IncludeUnavailableError, type GitInclude } from './include.js';
@@ -87,22 +90,14 @@ function contentConfigUnchanged(scope: Scope, includes: Artifact[]): boolean {
 async function access(scope: Scope): Promise<Access> {
   const { spec, metadata } = scope.object;
   const namespace = metadata?.namespace ?? '';
-  try {
+  return failingAs(scope, credentialsFailure('failed to get secret'), async () => {
     const secret = await readSecretRef(scope.kube, namespace, spec.secretRef);
     const proxySecret = await readSecretRef(scope.kube, namespace, spec.proxySecretRef);
     return {
       ...(secret ? { auth: authFromSecretData(secret) } : {}),
       ...(proxySecret ? { proxy: proxyFromSecretData(proxySecret) } : {}),
     };
-  } catch (error) {
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.AuthenticationFailed,
-      `failed to get secret: ${describeError(error)}`,
-      { cause: error },
-    );
-  }
+  });
 }
 
 function gitFailure(scope: Scope, error: unknown): ReconcileError {
@@ -183,29 +178,20 @@ async function build(
   includes: Artifact[],
 ): Promise<void> {
   const { spec } = scope.object;
-  try {
-    await applyIncludes(services.storage, dir, spec.include ?? [], includes);
-  } catch (error) {
-    throw failure(
-      scope,
-      'IncludeUnavailable',
-      'CopyFailed',
-      `failed to copy include: ${describeError(error)}`,
-      { cause: error },
-    );
-  }
-  let matcher;
-  try {
-    matcher = await treeIgnoreMatcher(dir, spec.ignore);
-  } catch (error) {
-    throw failure(
-      scope,
-      'StorageOperationFailed',
-      SourceReasons.SourceIgnoreError,
-      `failed to load source ignore patterns from repository: ${describeError(error)}`,
-      { cause: error },
-    );
-  }
+  await failingAs(
+    scope,
+    { type: 'IncludeUnavailable', reason: 'CopyFailed', message: 'failed to copy include' },
+    () => applyIncludes(services.storage, dir, spec.include ?? [], includes),
+  );
+  const matcher = await failingAs(
+    scope,
+    {
+      type: 'StorageOperationFailed',
+      reason: SourceReasons.SourceIgnoreError,
+      message: 'failed to load source ignore patterns from repository',
+    },
+    () => treeIgnoreMatcher(dir, spec.ignore),
+  );
   const firstLine = result.commit.message.split('\n')[0] ?? '';
   await storeArtifact(scope, services, {
     kind: 'GitRepository',
@@ -226,14 +212,7 @@ async function reconcileGit(scope: Scope, services: SourceServices): Promise<voi
       `invalid URL '${spec.url}': only http, https and ssh are supported`,
       { stall: true },
     );
-  if (spec.provider && spec.provider !== 'generic')
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.InvalidProviderConfiguration,
-      `provider '${spec.provider}' is not supported by this controller`,
-      { stall: true },
-    );
+  rejectUnsupportedProvider(scope, spec.provider);
   const credentials = await access(scope);
   const includes = await resolveIncludes(scope);
   const current = scope.status.artifact as Artifact | undefined;
@@ -267,15 +246,8 @@ async function reconcileGit(scope: Scope, services: SourceServices): Promise<voi
 }
 
 export function gitRepositoryReconciler(services: SourceServices): ReconcilerDefinition<GitRepositoryObject> {
-  return {
-    resource: SOURCE_RESOURCES.GitRepository,
-    reportingController: 'source-controller',
-    steps: [
-      storageCheckStep('GitRepository', services),
-      { name: 'reconcile git', run: (scope) => reconcileGit(scope, services) },
-    ],
-    finalize: async (scope) => {
-      await services.storage.deleteAll(refOf('GitRepository', scope.object));
-    },
-  };
+  return sourceReconciler('GitRepository', services, {
+    name: 'reconcile git',
+    run: (scope) => reconcileGit(scope, services),
+  });
 }

@@ -91,55 +91,61 @@ async function addLocal(
     const archive = await packageStagedChart(staging, local.name);
     const chunks: Buffer[] = [];
     for await (const chunk of archive) chunks.push(chunk as Buffer);
-    await mkdir(join(chartDir, 'charts'), { recursive: true });
-    await writeFile(join(chartDir, 'charts', `${local.name}-${local.version}.tgz`), Buffer.concat(chunks));
+    await writeDependency(chartDir, local.name, local.version, Buffer.concat(chunks));
   });
 }
 
-async function addRemote(dep: ChartDependency, chartDir: string, context: DependencyContext): Promise<void> {
+async function writeDependency(
+  chartDir: string,
+  name: string,
+  version: string,
+  archive: Buffer,
+): Promise<void> {
+  await mkdir(join(chartDir, 'charts'), { recursive: true });
+  await writeFile(join(chartDir, 'charts', `${name}-${version}.tgz`), archive);
+}
+
+/** Fetches a remote dependency (a failure names it and its repository) into `charts/`. */
+async function vendorRemote(
+  dep: ChartDependency,
+  chartDir: string,
+  fetch: (url: string) => Promise<{ version: string; archive: Buffer }>,
+): Promise<void> {
   const url = dep.repository ?? '';
-  let archive: Buffer;
-  let version: string;
+  let fetched;
   try {
+    fetched = await fetch(url);
+  } catch (error) {
+    throw new ChartBuildError(
+      'package',
+      `failed to build dependencies: dependency '${dep.name}' from '${url}': ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  await writeDependency(chartDir, dep.name, fetched.version, fetched.archive);
+}
+
+async function addRemote(dep: ChartDependency, chartDir: string, context: DependencyContext): Promise<void> {
+  await vendorRemote(dep, chartDir, async (url) => {
     const repo = await dependencyRepository(
       { ...context, maxIndexBytes: context.maxIndexBytes },
       context.namespace,
       url,
     );
     const entry = selectChartVersion(repo.index, dep.name, dep.version ?? '*');
-    version = entry.version;
-    archive = await downloadChart(entry, {
+    const archive = await downloadChart(entry, {
       repoUrl: url,
       access: repo.access,
       passCredentials: repo.passCredentials,
       maxBytes: context.maxChartBytes,
       signal: context.signal,
     });
-  } catch (error) {
-    throw new ChartBuildError(
-      'package',
-      `failed to build dependencies: dependency '${dep.name}' from '${url}': ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  await mkdir(join(chartDir, 'charts'), { recursive: true });
-  await writeFile(join(chartDir, 'charts', `${dep.name}-${version}.tgz`), archive);
+    return { version: entry.version, archive };
+  });
 }
 
 async function addOci(dep: ChartDependency, chartDir: string, context: DependencyContext): Promise<void> {
-  const url = dep.repository ?? '';
-  let pulled;
-  try {
-    pulled = await pullOciDependency(context, url, dep.name, dep.version ?? '*');
-  } catch (error) {
-    throw new ChartBuildError(
-      'package',
-      `failed to build dependencies: dependency '${dep.name}' from '${url}': ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  await mkdir(join(chartDir, 'charts'), { recursive: true });
-  await writeFile(join(chartDir, 'charts', `${dep.name}-${pulled.version}.tgz`), pulled.archive);
+  await vendorRemote(dep, chartDir, (url) => pullOciDependency(context, url, dep.name, dep.version ?? '*'));
 }
 
 /**

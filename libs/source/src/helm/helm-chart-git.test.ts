@@ -1,14 +1,13 @@
 // HelmChart packaged from a GitRepository artifact: local (file://) and repository dependencies,
 // values files from the source root, reconcileStrategy ChartVersion (new commits alone do not
 // re-release) and Revision (the commit in the version), and a chart path leaving the source.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { OciClient, parseOciUrl, pushHelmChart } from '@flotilla/oci';
 import {
   commitFiles,
   makeTempDir,
   packChart,
-  removeDir,
   startGitHttpServer,
   startHelmRepo,
   startRegistry,
@@ -24,9 +23,10 @@ import {
   download,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 
 describe('HelmChart from a GitRepository', () => {
   let h: SourceHarness;
@@ -37,19 +37,20 @@ describe('HelmChart from a GitRepository', () => {
   let registry: RunningRegistry;
   let scratch: string;
 
-  beforeAll(async () => {
-    [h, git, repo, registry, scratch] = await Promise.all([
-      startSourceHarness(),
-      startGitHttpServer(),
+  const env = useSourceSuite({
+    git: () => startGitHttpServer(),
+    repo: () =>
       startHelmRepo({
         charts: [
           { name: 'redis', version: '1.2.0' },
           { name: 'redis', version: '1.3.0' },
         ],
       }),
-      startRegistry({ auth: { username: 'oci', password: 'pw' } }),
-      makeTempDir('chart-git-oci'),
-    ]);
+    registry: () => startRegistry({ auth: { username: 'oci', password: 'pw' } }),
+    scratch: () => makeTempDir('chart-git-oci'),
+  });
+  beforeAll(async () => {
+    ({ h, git, repo, registry, scratch } = env);
     const oci = new OciClient(registry.host, {
       insecure: true,
       credentials: { username: 'oci', password: 'pw' },
@@ -92,29 +93,24 @@ describe('HelmChart from a GitRepository', () => {
     repoPath = created.path;
     head = created.commit as string;
   });
-  afterAll(async () => {
-    await Promise.all([h?.close(), git?.stop(), repo?.stop(), registry?.stop(), removeDir(scratch)]);
-  });
 
   const setup = async (ns: string) => {
-    await h.create('GitRepository', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      metadata: { name: 'charts', namespace: ns },
-      spec: { interval: '10m', url: git.repoUrl('charts'), ref: { branch: 'main' } },
-    });
+    await h.create(
+      'GitRepository',
+      sourceManifest('GitRepository', ns, 'charts', {
+        interval: '10m',
+        url: git.repoUrl('charts'),
+        ref: { branch: 'main' },
+      }),
+    );
   };
-  const chart = (ns: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'HelmChart',
-    metadata: { name, namespace: ns },
-    spec: {
+  const chart = (ns: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('HelmChart', ns, name, {
       interval: '10m',
       chart: './charts/app',
       sourceRef: { kind: 'GitRepository', name: 'charts' },
       ...spec,
-    },
-  });
+    });
 
   it('packages the chart with its local and repository dependencies and merged values', async () => {
     const ns = await h.namespace();
@@ -148,12 +144,15 @@ describe('HelmChart from a GitRepository', () => {
     const ns = await h.namespace();
     await setup(ns);
     await h.secret(ns, 'oci', { username: 'oci', password: 'pw' });
-    await h.create('HelmRepository', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'HelmRepository',
-      metadata: { name: 'oci', namespace: ns },
-      spec: { type: 'oci', url: `oci://${registry.host}/charts`, insecure: true, secretRef: { name: 'oci' } },
-    });
+    await h.create(
+      'HelmRepository',
+      sourceManifest('HelmRepository', ns, 'oci', {
+        type: 'oci',
+        url: `oci://${registry.host}/charts`,
+        insecure: true,
+        secretRef: { name: 'oci' },
+      }),
+    );
     await h.create('HelmChart', chart(ns, 'ocidep', { chart: 'charts/ocidep' }));
     const ready = await h.waitFor('HelmChart', ns, 'ocidep', isReady);
     const files = await readChartFromArchive(await download((ready.status?.artifact as Artifact).url));

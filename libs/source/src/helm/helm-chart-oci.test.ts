@@ -3,25 +3,19 @@
 // Secret, a missing chart, and verification reported as unsupported. The HelmRepository itself
 // stays a static object without conditions or artifact.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OciClient, parseOciUrl, pushHelmChart } from '@flotilla/oci';
-import {
-  makeTempDir,
-  packChart,
-  removeDir,
-  startRegistry,
-  writeChart,
-  type RunningRegistry,
-} from '@flotilla/testing';
+import { makeTempDir, packChart, startRegistry, writeChart, type RunningRegistry } from '@flotilla/testing';
 import type { Artifact } from '../storage.js';
 import {
   conditionOf,
   download,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 
 describe('HelmChart from an OCI HelmRepository', () => {
   let h: SourceHarness;
@@ -29,12 +23,12 @@ describe('HelmChart from an OCI HelmRepository', () => {
   let dir: string;
   const archives = new Map<string, Buffer>();
 
+  const env = useSourceSuite({
+    registry: () => startRegistry({ auth: { username: 'helm', password: 'pw' } }),
+    dir: () => makeTempDir('oci-charts'),
+  });
   beforeAll(async () => {
-    [h, registry, dir] = await Promise.all([
-      startSourceHarness(),
-      startRegistry({ auth: { username: 'helm', password: 'pw' } }),
-      makeTempDir('oci-charts'),
-    ]);
+    ({ h, registry, dir } = env);
     const client = new OciClient(registry.host, {
       insecure: true,
       credentials: { username: 'helm', password: 'pw' },
@@ -46,30 +40,26 @@ describe('HelmChart from an OCI HelmRepository', () => {
     }
     client.close();
   });
-  afterAll(async () => {
-    await Promise.all([h?.close(), registry?.stop(), removeDir(dir)]);
-  });
 
   const setup = async (ns: string) => {
     await h.secret(ns, 'creds', { username: 'helm', password: 'pw' });
-    await h.create('HelmRepository', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'HelmRepository',
-      metadata: { name: 'oci', namespace: ns },
-      spec: {
+    await h.create(
+      'HelmRepository',
+      sourceManifest('HelmRepository', ns, 'oci', {
         type: 'oci',
         url: `oci://${registry.host}/charts`,
         insecure: true,
         secretRef: { name: 'creds' },
-      },
-    });
+      }),
+    );
   };
-  const chart = (ns: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'HelmChart',
-    metadata: { name, namespace: ns },
-    spec: { interval: '10m', chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'oci' }, ...spec },
-  });
+  const chart = (ns: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('HelmChart', ns, name, {
+      interval: '10m',
+      chart: 'podinfo',
+      sourceRef: { kind: 'HelmRepository', name: 'oci' },
+      ...spec,
+    });
 
   it('pulls the highest version in range and exact versions with build metadata', async () => {
     const ns = await h.namespace();

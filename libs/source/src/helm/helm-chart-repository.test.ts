@@ -18,9 +18,10 @@ import {
   download,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 import { readChartFromArchive } from '../test-support/chart-archive.js';
 
 describe('HelmChart from a HelmRepository', () => {
@@ -28,9 +29,8 @@ describe('HelmChart from a HelmRepository', () => {
   let repo: RunningHelmRepo;
   let hostile: ListeningHttpServer;
 
-  beforeAll(async () => {
-    [h, repo] = await Promise.all([
-      startSourceHarness(),
+  const env = useSourceSuite({
+    repo: () =>
       startHelmRepo({
         charts: [
           { name: 'podinfo', version: '6.0.0' },
@@ -43,7 +43,9 @@ describe('HelmChart from a HelmRepository', () => {
           { name: 'podinfo', version: '7.0.0-rc.1' },
         ],
       }),
-    ]);
+  });
+  beforeAll(async () => {
+    ({ h, repo } = env);
     const evil = gzipSync(
       tarArchive([
         { path: 'evil/Chart.yaml', content: Buffer.from('name: evil\nversion: 1.0.0\n') },
@@ -60,21 +62,17 @@ describe('HelmChart from a HelmRepository', () => {
     });
   });
   afterAll(async () => {
-    await Promise.all([h?.close(), repo?.stop(), hostile?.close()]);
+    await hostile?.close();
   });
 
-  const chart = (namespace: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'HelmChart',
-    metadata: { name, namespace },
-    spec: { interval: '10m', sourceRef: { kind: 'HelmRepository', name: 'repo' }, ...spec },
-  });
-  const helmRepository = (namespace: string, url: string) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'HelmRepository',
-    metadata: { name: 'repo', namespace },
-    spec: { interval: '10m', url },
-  });
+  const chart = (namespace: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('HelmChart', namespace, name, {
+      interval: '10m',
+      sourceRef: { kind: 'HelmRepository', name: 'repo' },
+      ...spec,
+    });
+  const helmRepository = (namespace: string, url: string) =>
+    sourceManifest('HelmRepository', namespace, 'repo', { interval: '10m', url });
 
   it('selects the highest matching version, stores the download as-is and follows new versions', async () => {
     const ns = await h.namespace();

@@ -7,14 +7,15 @@ import { Readable } from 'node:stream';
 import { unpackTarball } from '@flotilla/artifacts';
 import { isNotFound, type ReconcilerDefinition, type ReconcileScope } from '@flotilla/runtime';
 import { describeError, failure, SourceReasons } from '../conditions.js';
-import { markOutdated, markStored, storageCheckStep, storeArtifact } from '../common-steps.js';
 import {
-  refOf,
-  SOURCE_RESOURCES,
-  timeoutSignal,
-  type SourceObject,
-  type SourceStatus,
-} from '../source-object.js';
+  credentialsFailure,
+  failingAs,
+  markOutdated,
+  markStored,
+  sourceReconciler,
+  storeArtifact,
+} from '../common-steps.js';
+import { SOURCE_RESOURCES, timeoutSignal, type SourceObject, type SourceStatus } from '../source-object.js';
 import type { Artifact } from '../storage.js';
 import { withTempDir } from '../temp-dir.js';
 import { buildDependencies } from './chart-deps.js';
@@ -175,16 +176,14 @@ async function buildFromIndex(
 ): Promise<BuiltChart | 'up-to-date'> {
   const spec = scope.object.spec;
   const artifact = sourceArtifact(scope, repo);
-  const index = await loadStoredIndex(services.storage, services.indexCache, artifact).catch(
-    (error: unknown) => {
-      throw failure(
-        scope,
-        'StorageOperationFailed',
-        'StorageOperationFailed',
-        `failed to load repository index: ${describeError(error)}`,
-        { cause: error },
-      );
+  const index = await failingAs(
+    scope,
+    {
+      type: 'StorageOperationFailed',
+      reason: 'StorageOperationFailed',
+      message: 'failed to load repository index',
     },
+    () => loadStoredIndex(services.storage, services.indexCache, artifact),
   );
   let entry;
   try {
@@ -206,15 +205,9 @@ async function buildFromIndex(
     ? chartArtifactVersion(entry.version, { generation: scope.generation })
     : entry.version;
   if (upToDate(scope, version)) return 'up-to-date';
-  const access = await repositoryAccess(scope, repo).catch((error: unknown) => {
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.AuthenticationFailed,
-      `failed to get credentials: ${describeError(error)}`,
-      { cause: error },
-    );
-  });
+  const access = await failingAs(scope, credentialsFailure('failed to get credentials'), () =>
+    repositoryAccess(scope, repo),
+  );
   const archive = await downloadChart(entry, {
     repoUrl: repo.spec.url,
     access,
@@ -410,15 +403,8 @@ async function reconcileChart(scope: Scope, services: HelmServices): Promise<voi
 }
 
 export function helmChartReconciler(services: HelmServices): ReconcilerDefinition<HelmChartObject> {
-  return {
-    resource: SOURCE_RESOURCES.HelmChart,
-    reportingController: 'source-controller',
-    steps: [
-      storageCheckStep('HelmChart', services),
-      { name: 'reconcile chart', run: (scope) => reconcileChart(scope, services) },
-    ],
-    finalize: async (scope) => {
-      await services.storage.deleteAll(refOf('HelmChart', scope.object));
-    },
-  };
+  return sourceReconciler('HelmChart', services, {
+    name: 'reconcile chart',
+    run: (scope) => reconcileChart(scope, services),
+  });
 }

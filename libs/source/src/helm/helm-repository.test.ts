@@ -18,9 +18,10 @@ import {
   download,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 import type { Artifact } from '../storage.js';
 
 const MAX_INDEX = 64 * 1024;
@@ -33,20 +34,25 @@ describe('HelmRepository', () => {
   let served = '';
   const announcements: ArtifactAnnouncementMessage[] = [];
 
+  const env = useSourceSuite(
+    {
+      repo: () =>
+        startHelmRepo({
+          charts: [
+            { name: 'podinfo', version: '6.0.0' },
+            { name: 'podinfo', version: '6.1.0' },
+          ],
+        }),
+      authRepo: () =>
+        startHelmRepo({
+          charts: [{ name: 'secret', version: '1.0.0' }],
+          auth: { username: 'u', password: 'p' },
+        }),
+    },
+    { helmIndexMaxSize: MAX_INDEX },
+  );
   beforeAll(async () => {
-    [h, repo, authRepo] = await Promise.all([
-      startSourceHarness({ helmIndexMaxSize: MAX_INDEX }),
-      startHelmRepo({
-        charts: [
-          { name: 'podinfo', version: '6.0.0' },
-          { name: 'podinfo', version: '6.1.0' },
-        ],
-      }),
-      startHelmRepo({
-        charts: [{ name: 'secret', version: '1.0.0' }],
-        auth: { username: 'u', password: 'p' },
-      }),
-    ]);
+    ({ h, repo, authRepo } = env);
     mutable = await listenOnLoopback((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/x-yaml' });
       response.end(served);
@@ -57,15 +63,11 @@ describe('HelmRepository', () => {
     );
   });
   afterAll(async () => {
-    await Promise.all([h?.close(), repo?.stop(), authRepo?.stop(), mutable?.close()]);
+    await mutable?.close();
   });
 
-  const helmRepository = (namespace: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'HelmRepository',
-    metadata: { name, namespace },
-    spec: { interval: '10m', ...spec },
-  });
+  const helmRepository = (namespace: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('HelmRepository', namespace, name, { interval: '10m', ...spec });
 
   it('stores the parsed, sorted index as JSON, serves it, announces it, and refetches with a 304', async () => {
     const ns = await h.namespace();

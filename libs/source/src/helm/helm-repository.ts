@@ -6,25 +6,19 @@ import { createHash } from 'node:crypto';
 import { specDuration, type ReconcilerDefinition, type ReconcileScope } from '@flotilla/runtime';
 import { describeError, failure, SourceReasons } from '../conditions.js';
 import {
+  failingAs,
   markOutdated,
   markStored,
-  storageCheckStep,
-  storeArtifact,
+  sourceReconciler,
   type SourceServices,
+  storeArtifact,
 } from '../common-steps.js';
 import { HttpStatusError, httpGet, tlsFromSecret, TooLargeError, type HttpGetOptions } from '../http-get.js';
 import { humanSize } from '../human-size.js';
-import {
-  readSecretRef,
-  refOf,
-  SecretNotFoundError,
-  SOURCE_RESOURCES,
-  timeoutSignal,
-  type SourceObject,
-} from '../source-object.js';
+import { readSecretRef, SecretNotFoundError, timeoutSignal, type SourceObject } from '../source-object.js';
 import type { Artifact } from '../storage.js';
 import type { IndexCache } from './index-cache.js';
-import { parseIndex, serializeIndex, type RepositoryIndex } from './repository-index.js';
+import { parseIndex, serializeIndex } from './repository-index.js';
 
 export interface HelmRepositorySpec {
   url: string;
@@ -126,18 +120,15 @@ class HelmRepositoryFetch {
       markStored(scope, revision);
       return;
     }
-    let index: RepositoryIndex;
-    try {
-      index = parseIndex(result.body);
-    } catch (error) {
-      throw failure(
-        scope,
-        'FetchFailed',
-        SourceReasons.IndexationFailed,
-        `failed to load Helm repository from index YAML: ${describeError(error)}`,
-        { cause: error },
-      );
-    }
+    const index = await failingAs(
+      scope,
+      {
+        type: 'FetchFailed',
+        reason: SourceReasons.IndexationFailed,
+        message: 'failed to load Helm repository from index YAML',
+      },
+      () => parseIndex(result.body),
+    );
     await markOutdated(scope, revision);
     const body = Buffer.from(serializeIndex(index));
     const artifact = await storeArtifact(scope, this.services, {
@@ -216,18 +207,14 @@ class HelmRepositoryFetch {
 
 export function helmRepositoryReconciler(services: HelmServices): ReconcilerDefinition<HelmRepositoryObject> {
   const fetcher = new HelmRepositoryFetch(services, new Map());
-  return {
-    resource: SOURCE_RESOURCES.HelmRepository,
-    reportingController: 'source-controller',
-    steps: [
-      storageCheckStep('HelmRepository', services),
-      { name: 'fetch index', run: (scope) => fetcher.run(scope) },
-    ],
-    finalize: async (scope) => {
-      await services.storage.deleteAll(refOf('HelmRepository', scope.object));
+  return sourceReconciler(
+    'HelmRepository',
+    services,
+    { name: 'fetch index', run: (scope) => fetcher.run(scope) },
+    {
+      // Default 1m; type oci objects are static configuration, read by HelmCharts directly.
+      interval: (obj) => specDuration(obj, 'interval') ?? 60_000,
+      suspended: (obj) => obj.spec.suspend === true || obj.spec.type === 'oci',
     },
-    // Default 1m; type oci objects are static configuration, read by HelmCharts directly.
-    interval: (obj) => specDuration(obj, 'interval') ?? 60_000,
-    suspended: (obj) => obj.spec.suspend === true || obj.spec.type === 'oci',
-  };
+  );
 }

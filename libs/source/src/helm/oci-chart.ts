@@ -15,6 +15,7 @@ import {
 import { StallingError, type KubeClient, type ReconcileScope } from '@flotilla/runtime';
 import semver from 'semver';
 import { describeError, failure, SourceConditions, SourceReasons } from '../conditions.js';
+import { credentialsFailure, failingAs } from '../common-steps.js';
 import { ociClientOptions } from '../oci/oci-access.js';
 import { SOURCE_RESOURCES, timeoutOf, type SourceObject } from '../source-object.js';
 import { ChartBuildError } from './chart-dir.js';
@@ -61,30 +62,22 @@ export async function pullOciChart(
     scope.conditions.markFalse(SourceConditions.SourceVerified, SourceReasons.Unsupported, message);
     throw new StallingError(SourceReasons.VerificationError, message);
   }
-  let chartRef: OciReference;
-  try {
-    chartRef = childReference(parseOciUrl(repo.spec.url), spec.chart);
-  } catch (error) {
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.URLInvalid,
-      `invalid OCI chart reference: ${describeError(error)}`,
-      { stall: true, cause: error },
-    );
-  }
-  const options = await ociClientOptions(scope.kube, repo.metadata?.namespace ?? '', repo.spec, chartRef, {
-    allowBasic: true,
-    timeoutMs: timeoutOf(repo),
-  }).catch((error: unknown) => {
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.AuthenticationFailed,
-      `failed to get credentials: ${describeError(error)}`,
-      { cause: error },
-    );
-  });
+  const chartRef = await failingAs(
+    scope,
+    {
+      type: 'FetchFailed',
+      reason: SourceReasons.URLInvalid,
+      message: 'invalid OCI chart reference',
+      stall: true,
+    },
+    () => childReference(parseOciUrl(repo.spec.url), spec.chart),
+  );
+  const options = await failingAs(scope, credentialsFailure('failed to get credentials'), () =>
+    ociClientOptions(scope.kube, repo.metadata?.namespace ?? '', repo.spec, chartRef, {
+      allowBasic: true,
+      timeoutMs: timeoutOf(repo),
+    }),
+  );
   const client = clientFor(chartRef, options);
   try {
     const tag = await resolveTag(scope, client, chartRef);

@@ -13,9 +13,10 @@ import {
   download,
   failedWith,
   isReady,
-  startSourceHarness,
   type SourceHarness,
+  sourceManifest,
 } from '../test-support/harness.js';
+import { useSourceSuite } from '../test-support/suite.js';
 
 describe('OCIRepository', () => {
   let h: SourceHarness;
@@ -31,12 +32,12 @@ describe('OCIRepository', () => {
       revision: `${tag}@sha1:${'a'.repeat(40)}`,
     });
 
+  const env = useSourceSuite({
+    registry: () => startRegistry(),
+    privateRegistry: () => startRegistry({ auth: { username: 'oci', password: 'pw' } }),
+  });
   beforeAll(async () => {
-    [h, registry, privateRegistry] = await Promise.all([
-      startSourceHarness(),
-      startRegistry(),
-      startRegistry({ auth: { username: 'oci', password: 'pw' } }),
-    ]);
+    ({ h, registry, privateRegistry } = env);
     client = new OciClient(registry.host, { insecure: true });
     for (const tag of ['latest', 'v1.0.0', 'v1.1.0', '2.0.0', 'v1.2.0-rc.1'])
       digests[tag] = (
@@ -73,15 +74,15 @@ describe('OCIRepository', () => {
   });
   afterAll(async () => {
     client?.close();
-    await Promise.all([h?.close(), registry?.stop(), privateRegistry?.stop()]);
   });
 
-  const ociRepository = (namespace: string, name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'OCIRepository',
-    metadata: { name, namespace },
-    spec: { interval: '10m', url: `oci://${registry.host}/manifests/app`, insecure: true, ...spec },
-  });
+  const ociRepository = (namespace: string, name: string, spec: Record<string, unknown>) =>
+    sourceManifest('OCIRepository', namespace, name, {
+      interval: '10m',
+      url: `oci://${registry.host}/manifests/app`,
+      insecure: true,
+      ...spec,
+    });
 
   it('resolves tag, semver with filter and digest refs to Flux revisions', async () => {
     const ns = await h.namespace();

@@ -22,14 +22,17 @@ import { StallingError, type ReconcilerDefinition, type ReconcileScope } from '@
 import semver from 'semver';
 import { describeError, failure, SourceConditions, SourceReasons } from '../conditions.js';
 import {
+  credentialsFailure,
+  failingAs,
   markOutdated,
   markStored,
-  storageCheckStep,
-  storeArtifact,
+  rejectUnsupportedProvider,
+  sourceReconciler,
   type SourceServices,
+  storeArtifact,
 } from '../common-steps.js';
 import { treeIgnoreMatcher } from '../ignore-rules.js';
-import { refOf, SOURCE_RESOURCES, timeoutOf, type SourceObject } from '../source-object.js';
+import { refOf, timeoutOf, type SourceObject } from '../source-object.js';
 import type { Artifact } from '../storage.js';
 import { withTempDir } from '../temp-dir.js';
 import { ociClientOptions, type OciAccessSpec } from './oci-access.js';
@@ -122,7 +125,7 @@ function rejectVerification(scope: Scope): void {
 }
 
 async function client(scope: Scope, reference: OciReference): Promise<OciClient> {
-  try {
+  return failingAs(scope, credentialsFailure('failed to get credentials'), async () => {
     const options = await ociClientOptions(
       scope.kube,
       scope.object.metadata?.namespace ?? '',
@@ -134,15 +137,7 @@ async function client(scope: Scope, reference: OciReference): Promise<OciClient>
       },
     );
     return clientFor(reference, options);
-  } catch (error) {
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.AuthenticationFailed,
-      `failed to get credentials: ${describeError(error)}`,
-      { cause: error },
-    );
-  }
+  });
 }
 
 async function pullAndStore(
@@ -192,26 +187,17 @@ async function pullAndStore(
 
 async function reconcileOci(scope: Scope, services: SourceServices): Promise<void> {
   const { spec } = scope.object;
-  if (spec.provider && spec.provider !== 'generic')
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.InvalidProviderConfiguration,
-      `provider '${spec.provider}' is not supported by this controller`,
-      { stall: true },
-    );
-  let base: OciReference;
-  try {
-    base = parseOciUrl(spec.url);
-  } catch (error) {
-    throw failure(
-      scope,
-      'FetchFailed',
-      SourceReasons.URLInvalid,
-      `URL validation failed for '${spec.url}': ${describeError(error)}`,
-      { stall: true, cause: error },
-    );
-  }
+  rejectUnsupportedProvider(scope, spec.provider);
+  const base = await failingAs(
+    scope,
+    {
+      type: 'FetchFailed',
+      reason: SourceReasons.URLInvalid,
+      message: `URL validation failed for '${spec.url}'`,
+      stall: true,
+    },
+    () => parseOciUrl(spec.url),
+  );
   if (spec.verify) rejectVerification(scope);
   scope.conditions.delete(SourceConditions.SourceVerified);
   const registry = await client(scope, base);
@@ -237,15 +223,8 @@ async function reconcileOci(scope: Scope, services: SourceServices): Promise<voi
 }
 
 export function ociRepositoryReconciler(services: SourceServices): ReconcilerDefinition<OCIRepositoryObject> {
-  return {
-    resource: SOURCE_RESOURCES.OCIRepository,
-    reportingController: 'source-controller',
-    steps: [
-      storageCheckStep('OCIRepository', services),
-      { name: 'reconcile oci', run: (scope) => reconcileOci(scope, services) },
-    ],
-    finalize: async (scope) => {
-      await services.storage.deleteAll(refOf('OCIRepository', scope.object));
-    },
-  };
+  return sourceReconciler('OCIRepository', services, {
+    name: 'reconcile oci',
+    run: (scope) => reconcileOci(scope, services),
+  });
 }

@@ -16,6 +16,7 @@ import { makeTempDir, removeDir, startKubeApi, type KubeApiServer } from '@floti
 import { SOURCE_OPTIONS, type SourceConfig } from '../config.js';
 import { startSourceController, type SourceController } from '../controller.js';
 import { SECRETS, SOURCE_RESOURCES, type SourceObject } from '../source-object.js';
+import { readChartFromArchive } from './chart-archive.js';
 
 const NAMESPACES: ResourceType = {
   group: '',
@@ -74,6 +75,12 @@ export function conditionOf(obj: SourceObject, type: string): Condition | undefi
 
 export const isReady = (obj: SourceObject): boolean =>
   conditionOf(obj, 'Ready')?.status === 'True' && obj.status?.observedGeneration === obj.metadata?.generation;
+
+/** The condition `type` is True. */
+export const conditionTrue =
+  (type: string) =>
+  (obj: SourceObject): boolean =>
+    conditionOf(obj, type)?.status === 'True';
 
 /** Ready=False with `reason` (the failure reason) after at least one attempt. */
 export const failedWith =
@@ -189,4 +196,20 @@ export async function download(url: string): Promise<Buffer> {
   const response = await fetch(url);
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
   return Buffer.from(await response.arrayBuffer());
+}
+
+/** A source.toolkit.fluxcd.io/v1 object of `kind` as the tests create it. */
+export function sourceManifest(
+  kind: keyof typeof SOURCE_RESOURCES,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+) {
+  return { apiVersion: 'source.toolkit.fluxcd.io/v1', kind, metadata: { name, namespace }, spec };
+}
+
+/** The sorted paths inside an object's stored artifact (a tarball), read over the artifact server. */
+export async function artifactFiles(obj: SourceObject): Promise<string[]> {
+  const artifact = obj.status?.artifact as { url: string };
+  return [...(await readChartFromArchive(await download(artifact.url))).keys()].sort();
 }
