@@ -10,6 +10,7 @@ export * from './normalize.js';
 export * from './cel.js';
 export * from './health-waits.js';
 export * from './remote.js';
+export * from './remote-bases.js';
 export * from './spec.js';
 export * from './reconciler.js';
 export * from './controller.js';

@@ -1,10 +1,13 @@
 // The Kustomization reconciler (kustomize.md §3) as small steps on @flotilla/runtime: spec and
 // CEL rules, source, dependencies, fetch + build, apply, prune, health, success. Each step reads
 // and writes the run's state; failures are typed errors whose reason becomes Ready's.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ArtifactStore } from '@flotilla/artifacts';
 import { formatDuration, tryParseDuration } from '@flotilla/config';
-import { build, KustomizeError } from '@flotilla/kustomize';
+import { buildAsync, KustomizeError } from '@flotilla/kustomize';
 import {
   dependencyNotReady,
   findCondition,
@@ -41,6 +44,7 @@ import { prepareKustomization } from './generate.js';
 import { HealthCheckCanceledError, HealthWaits } from './health-waits.js';
 import { normalizeObjects } from './normalize.js';
 import { loadVariables, substituteObjects } from './post-build.js';
+import { gitRemoteLoader } from './remote-bases.js';
 import { remoteClient } from './remote.js';
 import {
   effectiveSpec,
@@ -66,6 +70,8 @@ export interface KustomizationReconcilerOptions {
   noCrossNamespaceRefs?: boolean;
   /** --default-service-account: impersonated when spec.serviceAccountName is empty. */
   defaultServiceAccount?: string;
+  /** --no-remote-bases: git URLs in `resources` fail the build instead of being fetched. */
+  noRemoteBases?: boolean;
   /** Health poll period (default 1 s; Flux polls every 5 s). */
   healthPollMs?: number;
   /** Where v1beta2/v1beta1 legacy patch fields are kept (see legacy.ts). */
@@ -336,7 +342,7 @@ export class KustomizationReconciler {
       const decryptor = await this.decryptor(scope, state);
       await decryptor?.decryptGeneratorSources(dir, root);
       await prepareKustomization(dir, root, state.spec);
-      let objects = build(dir, { root }).resources as ApiObject[];
+      let objects = (await this.kustomizeBuild(dir, root)).resources as ApiObject[];
       if (decryptor) objects = await decryptor.decryptObjects(objects);
       if (state.spec.postBuild) {
         const vars = await loadVariables(scope.kube, namespace, state.spec.postBuild);
@@ -356,6 +362,18 @@ export class KustomizationReconciler {
       if (error instanceof ReconcileError) throw error;
       const message = error instanceof KustomizeError ? error.message : messageOf(error);
       throw new ReconcileError('BuildFailed', message);
+    }
+  }
+
+  /** kustomize build confined to the artifact; remote bases are checked out into a scratch dir. */
+  private async kustomizeBuild(dir: string, root: string) {
+    if (this.options.noRemoteBases) return buildAsync(dir, { root });
+    // Created by the loader only when a remote base is met; most builds have none.
+    const workDir = join(tmpdir(), `kustomization-remote-${randomUUID()}`);
+    try {
+      return await buildAsync(dir, { root, remoteLoader: gitRemoteLoader({ workDir }) });
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
     }
   }
 
