@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -163,6 +163,53 @@ describe('checkout over HTTP', () => {
     const result = await changed(checkout({ url, ref: { branch: 'main' }, dir }));
     expect(result.commit.sha).toBe(next);
     expect((await readdir(dir)).sort()).toEqual(['.git', 'a.txt', 'b.txt']);
+  });
+
+  it('updates an earlier checkout file by file, leaving index and work tree as git expects', async () => {
+    const files = { 'a.txt': 'a\n', 'sub/keep.txt': 'k\n', 'sub/edit.txt': 'e1\n', 'sub/gone.txt': 'g\n' };
+    const repo = await server.createRepo('file-by-file', { files });
+    const url = server.repoUrl('file-by-file');
+    const dir = freshDir();
+    const clean = async () => {
+      expect(await runGit(['status', '--porcelain'], { cwd: dir })).toBe('');
+      const staged = await runGit(['ls-files', '--stage'], { cwd: dir });
+      const tree = await runGit(['ls-tree', '-r', 'HEAD'], { cwd: dir });
+      const entries = (text: string) =>
+        text
+          .trim()
+          .split('\n')
+          .map((line) => line.replace(/ (blob )?([0-9a-f]{40})( 0)?\t/, ' $2\t'));
+      expect(entries(staged)).toEqual(entries(tree));
+    };
+    await checkout({ url, ref: { branch: 'main' }, dir });
+    // Regular files only: rewritten in place.
+    await commitFiles({
+      repoPath: repo.path,
+      files: { 'sub/edit.txt': 'e2\n', 'sub/new.txt': 'n\n' },
+      remove: ['sub/gone.txt'],
+    });
+    await changed(checkout({ url, ref: { branch: 'main' }, dir }));
+    expect((await readdir(join(dir, 'sub'))).sort()).toEqual(['edit.txt', 'keep.txt', 'new.txt']);
+    expect(await readFile(join(dir, 'sub/edit.txt'), 'utf8')).toBe('e2\n');
+    await clean();
+    // A new directory and an executable file.
+    const source = join(work, 'file-by-file-source');
+    await mkdir(join(source, 'sub'), { recursive: true });
+    await mkdir(join(source, 'more'), { recursive: true });
+    await writeFile(join(source, 'a.txt'), 'a\n', { mode: 0o755 });
+    await writeFile(join(source, 'sub/keep.txt'), 'k\n');
+    await writeFile(join(source, 'more/m.txt'), 'm\n');
+    await commitFiles({ repoPath: repo.path, sourceDir: source });
+    await changed(checkout({ url, ref: { branch: 'main' }, dir }));
+    expect((await stat(join(dir, 'a.txt'))).mode & 0o111).not.toBe(0);
+    expect(await readFile(join(dir, 'more/m.txt'), 'utf8')).toBe('m\n');
+    await clean();
+    // Executable to regular file (commitFiles stages 100644): the file is created again.
+    await commitFiles({ repoPath: repo.path, files: { 'a.txt': 'a2\n' } });
+    await changed(checkout({ url, ref: { branch: 'main' }, dir }));
+    expect((await stat(join(dir, 'a.txt'))).mode & 0o111).toBe(0);
+    expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('a2\n');
+    await clean();
   });
 
   it('writes the whole tree again when the sparse directories change', async () => {
