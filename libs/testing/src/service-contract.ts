@@ -11,7 +11,7 @@ import { startS3Server, type RunningS3Server } from './s3.js';
 import { makeTempDir, removeDir } from './process.js';
 import { startServiceProcess } from './service-process.js';
 
-export interface ServiceProcessOptions {
+export interface ServiceContractOptions {
   /** The service watches Flux kinds: give it the API-server double with every Flux CRD. */
   fluxCluster?: boolean;
   /** More environment for the process. */
@@ -21,7 +21,7 @@ export interface ServiceProcessOptions {
 export function describeServiceProcess(
   name: string,
   entry: string,
-  options: ServiceProcessOptions = {},
+  options: ServiceContractOptions = {},
 ): void {
   describe(`${name} process`, () => {
     let nats: RunningNatsServer;
