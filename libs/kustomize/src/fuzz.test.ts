@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { build } from './build.js';
 import { KustomizeError } from './errors.js';
 import { DEPLOYMENT, removeTrees, SERVICE, writeTree } from './test-support/fixture.js';
+import { KNOWN_FIELDS } from './kustomization.js';
 
 afterEach(removeTrees);
 
@@ -43,35 +44,8 @@ const WORDS = [
   'name',
   '*',
 ];
-const FIELDS = [
-  'resources',
-  'bases',
-  'components',
-  'namespace',
-  'namePrefix',
-  'nameSuffix',
-  'commonLabels',
-  'labels',
-  'commonAnnotations',
-  'images',
-  'replicas',
-  'patches',
-  'patchesStrategicMerge',
-  'patchesJson6902',
-  'configMapGenerator',
-  'secretGenerator',
-  'generatorOptions',
-  'vars',
-  'replacements',
-  'configurations',
-  'crds',
-  'openapi',
-  'sortOptions',
-  'buildMetadata',
-  'transformers',
-  'validators',
-  'helmCharts',
-];
+// Every field the engine reads, except the header ones the fuzzer sets itself.
+const FIELDS = KNOWN_FIELDS.filter((field) => !['apiVersion', 'kind', 'metadata'].includes(field));
 
 /** A random value of a random shape: scalars, lists, maps, and plausible kustomize entries. */
 function randomValue(random: Random, depth: number): unknown {

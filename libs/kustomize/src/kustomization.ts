@@ -17,7 +17,8 @@ export interface LoadedKustomization {
 }
 
 /** Field names as kustomize spells them; Go's YAML decoding matches them case-insensitively. */
-const KNOWN_FIELDS = [
+/** Top-level kustomization.yaml fields the engine reads. */
+export const KNOWN_FIELDS = [
   'apiVersion',
   'kind',
   'metadata',
